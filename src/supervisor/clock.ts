@@ -1,0 +1,55 @@
+/**
+ * The time source every timer of the library goes through. `@sinonjs/fake-timers`'
+ * `createClock()` satisfies it as is, so a host can drive the watchdog without installing
+ * fake timers globally.
+ */
+export interface Clock {
+  /** Milliseconds from an arbitrary origin; must never go backwards. */
+  now(): number;
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * The system clock. Globals are looked up at call time, not at import time, so timers
+ * faked globally after import (`vi.useFakeTimers()`, `FakeTimers.install()`) are honoured.
+ */
+export const systemClock: Clock = {
+  now: () => globalThis.performance.now(),
+  setTimeout: (callback, delayMs) => {
+    const handle = globalThis.setTimeout(callback, delayMs);
+    // A supervisor's timers alone must not keep a host alive; the child process does that.
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Checks a host-supplied clock eagerly so a wrong object fails at construction, not mid-run. */
+export function validateClock(clock: unknown, optionName = 'clock'): Clock {
+  const candidate = clock as Partial<Clock> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof candidate.now !== 'function' ||
+    typeof candidate.setTimeout !== 'function' ||
+    typeof candidate.clearTimeout !== 'function'
+  ) {
+    throw new TypeError(
+      `The \`${optionName}\` option must have now(), setTimeout() and clearTimeout() functions; got ${describeValue(clock)}.`,
+    );
+  }
+  return candidate as Clock;
+}
+
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null || value === undefined || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return 'an object';
+  }
+}
