@@ -4,7 +4,17 @@
  * fake timers globally.
  */
 export interface Clock {
-  /** Milliseconds from an arbitrary origin; must never go backwards. */
+  /**
+   * Milliseconds from an arbitrary origin; must never go backwards. A function, or a number
+   * property that the clock keeps current (as `@sinonjs/fake-timers`' clocks do).
+   */
+  readonly now: number | (() => number);
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The clock as the library's timers use it: `now` always a function. */
+export interface TimerClock {
   now(): number;
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -14,7 +24,7 @@ export interface Clock {
  * The system clock. Globals are looked up at call time, not at import time, so timers
  * faked globally after import (`vi.useFakeTimers()`, `FakeTimers.install()`) are honoured.
  */
-export const systemClock: Clock = {
+export const systemClock: TimerClock = {
   now: () => globalThis.performance.now(),
   setTimeout: (callback, delayMs) => {
     const handle = globalThis.setTimeout(callback, delayMs);
@@ -25,21 +35,29 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Checks a host-supplied clock eagerly so a wrong object fails at construction, not mid-run. */
-export function validateClock(clock: unknown, optionName = 'clock'): Clock {
+/**
+ * Checks a host-supplied clock eagerly, so a wrong object fails at construction and not
+ * mid-run, and adapts it to a `TimerClock`.
+ */
+export function validateClock(clock: unknown, optionName = 'clock'): TimerClock {
   const candidate = clock as Partial<Clock> | null;
   if (
     candidate === null ||
     typeof candidate !== 'object' ||
-    typeof candidate.now !== 'function' ||
+    (typeof candidate.now !== 'function' && typeof candidate.now !== 'number') ||
     typeof candidate.setTimeout !== 'function' ||
     typeof candidate.clearTimeout !== 'function'
   ) {
     throw new TypeError(
-      `The \`${optionName}\` option must have now(), setTimeout() and clearTimeout() functions; got ${describeValue(clock)}.`,
+      `The \`${optionName}\` option must have \`now\` (a function or a number) and setTimeout() and clearTimeout() functions; got ${describeValue(clock)}.`,
     );
   }
-  return candidate as Clock;
+  const host = candidate as Clock;
+  return {
+    now: typeof host.now === 'function' ? () => (host.now as () => number)() : () => host.now as number,
+    setTimeout: (callback, delayMs) => host.setTimeout(callback, delayMs),
+    clearTimeout: (handle) => host.clearTimeout(handle),
+  };
 }
 
 export function describeValue(value: unknown): string {

@@ -1,0 +1,25 @@
+export { type Clock, systemClock } from './clock.js';
+export {
+  type FfmpegCapabilities,
+  MODERN_FFMPEG_CAPABILITIES,
+  clearCapabilitiesCache,
+  parseCapabilities,
+  probeCapabilities,
+} from './capabilities.js';
+export {
+  FfmpegAbortedError,
+  FfmpegError,
+  type FfmpegErrorCode,
+  FfmpegExitError,
+  FfmpegNotFoundError,
+  FfmpegSpawnError,
+  FfmpegStalledError,
+  FfmpegTimeoutError,
+} from './errors.js';
+export { installShutdownHandlers, killAllLiveRuns, liveRunCount } from './host-exit.js';
+export { type FfmpegSupervisorOptions, SUPERVISOR_DEFAULTS, type SpawnFunction } from './options.js';
+export { type FfmpegOutcome, type OutcomeReason, type StopReason, errorForOutcome } from './outcome.js';
+export { type FfmpegProgress, ProgressParser, computePercent, parseProgressBlock } from './progress-parser.js';
+export { resolveFfmpegPath, resolveFfprobePath } from './resolve-path.js';
+export { type FfmpegStall, FfmpegSupervisor, type FfmpegSupervisorEvents } from './supervisor.js';
+export type { StallPhase } from './watchdog.js';

@@ -1,0 +1,340 @@
+import { type ChildProcess, spawn as nodeSpawn, type StdioOptions } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { TypedEmitter } from 'tiny-typed-emitter';
+import type { FfmpegError } from './errors.js';
+import { ForwardProgressTracker } from './forward-progress.js';
+import { createLineSplitter } from './line-splitter.js';
+import { registerLiveRun } from './host-exit.js';
+import { type FfmpegSupervisorOptions, type ResolvedSupervisorOptions, resolveSupervisorOptions } from './options.js';
+import { errorForOutcome, type FfmpegOutcome, type OutcomeReason, type StopReason } from './outcome.js';
+import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
+import { resolveFfmpegPath } from './resolve-path.js';
+import { buildSpawnCommand } from './spawn-args.js';
+import { StderrTail } from './stderr-tail.js';
+import { Terminator } from './terminate.js';
+import { type StallPhase, Watchdog } from './watchdog.js';
+
+/** The `stall` event's payload. */
+export interface FfmpegStall {
+  /** Time since the last forward progress (or since spawn, in the startup phase). */
+  readonly stalledForMs: number;
+  readonly lastOutTimeUs: number | undefined;
+  readonly phase: StallPhase;
+  readonly lastProgress: FfmpegProgress | undefined;
+  readonly pid: number | undefined;
+  readonly stallTimeoutMs: number;
+}
+
+export interface FfmpegSupervisorEvents {
+  /** ffmpeg started. */
+  spawn: (info: { readonly pid: number | undefined; readonly args: readonly string[] }) => void;
+  /** Each complete `-progress` block, frozen ones included. */
+  progress: (progress: FfmpegProgress) => void;
+  /** Each stderr line (split on `\n`, `\r\n` and `\r`). */
+  stderr: (line: string) => void;
+  /** Once, when the watchdog calls a stall (before the stop signals are sent). */
+  stall: (stall: FfmpegStall) => void;
+  /** Once, always, on every path. */
+  exit: (outcome: FfmpegOutcome) => void;
+}
+
+/**
+ * Runs one ffmpeg process and keeps it honest: progress on its own pipe, a forward-progress
+ * watchdog on an injected clock, a stepwise stop (SIGTERM, then SIGKILL to the process group),
+ * and exactly one typed outcome.
+ */
+export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
+  readonly options: ResolvedSupervisorOptions;
+  readonly #ffmpegPath: string;
+  #runPromise: Promise<FfmpegOutcome> | undefined;
+  #child: ChildProcess | undefined;
+  #outcome: FfmpegOutcome | undefined;
+
+  constructor(options: FfmpegSupervisorOptions) {
+    super();
+    this.options = resolveSupervisorOptions(options);
+    this.#ffmpegPath = resolveFfmpegPath(this.options.ffmpegPath);
+  }
+
+  get ffmpegPath(): string {
+    return this.#ffmpegPath;
+  }
+
+  /** The child's pid once spawned. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** With `stdout: 'pipe'`: ffmpeg's stdout, for the host to consume. */
+  get stdout(): Readable | null {
+    return this.options.stdout === 'pipe' ? (this.#child?.stdout ?? null) : null;
+  }
+
+  /** With `stdin: 'pipe'`: ffmpeg's stdin (EPIPE after exit is swallowed). */
+  get stdin(): NodeJS.WritableStream | null {
+    return this.#child?.stdin ?? null;
+  }
+
+  /** The outcome once settled. */
+  get outcome(): FfmpegOutcome | undefined {
+    return this.#outcome;
+  }
+
+  /**
+   * Starts ffmpeg and resolves with the outcome when it completed; rejects with an
+   * `FfmpegError` (carrying `outcome`) on every other path. Calling it again returns the same promise.
+   */
+  run(): Promise<FfmpegOutcome> {
+    this.#runPromise ??= this.#execute();
+    return this.#runPromise;
+  }
+
+  #execute(): Promise<FfmpegOutcome> {
+    return new Promise((resolve, reject) => {
+      const settle = (outcome: FfmpegOutcome, cause?: unknown): void => {
+        this.#outcome = outcome;
+        this.emit('exit', outcome);
+        const error: FfmpegError | undefined = errorForOutcome(outcome, cause);
+        if (error) reject(error);
+        else resolve(outcome);
+      };
+      new SupervisedRun(this, this.#ffmpegPath, settle, (child) => {
+        this.#child = child;
+      }).start();
+    });
+  }
+}
+
+/** The state of one run; lives from `run()` to settlement. */
+class SupervisedRun {
+  readonly #options: ResolvedSupervisorOptions;
+  readonly #emitter: FfmpegSupervisor;
+  readonly #ffmpegPath: string;
+  readonly #settle: (outcome: FfmpegOutcome, cause?: unknown) => void;
+  readonly #onChild: (child: ChildProcess) => void;
+  /** One teardown: every listener and timer of the run hangs on this. */
+  readonly #teardown = new AbortController();
+  readonly #parser: ProgressParser;
+  readonly #tracker = new ForwardProgressTracker();
+  readonly #stderrTail: StderrTail;
+  #startedAt = 0;
+  #args: readonly string[] = [];
+  #child: ChildProcess | undefined;
+  #terminator: Terminator | undefined;
+  #watchdog: Watchdog | undefined;
+  #timeoutTimer: unknown;
+  #drainTimer: unknown;
+  #latchedReason: StopReason | undefined;
+  #abortCause: unknown;
+  #lastProgress: FfmpegProgress | undefined;
+  #progressEnded = false;
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #settled = false;
+  #unregisterLiveRun: (() => void) | undefined;
+
+  constructor(
+    emitter: FfmpegSupervisor,
+    ffmpegPath: string,
+    settle: (outcome: FfmpegOutcome, cause?: unknown) => void,
+    onChild: (child: ChildProcess) => void,
+  ) {
+    this.#emitter = emitter;
+    this.#options = emitter.options;
+    this.#ffmpegPath = ffmpegPath;
+    this.#settle = settle;
+    this.#onChild = onChild;
+    this.#parser = new ProgressParser(this.#options.expectedDurationUs);
+    this.#stderrTail = new StderrTail(this.#options.stderrTailBytes);
+  }
+
+  start(): void {
+    const { clock, signal } = this.#options;
+    this.#startedAt = clock.now();
+    const command = buildSpawnCommand(this.#ffmpegPath, this.#options.args, this.#options);
+    this.#args = command.ffmpegArgs;
+
+    // An already-aborted signal must not spawn anything (Node's spawn({signal}) would).
+    if (signal?.aborted) {
+      this.#latchedReason = 'aborted';
+      this.#abortCause = signal.reason;
+      this.#finish();
+      return;
+    }
+
+    let child: ChildProcess;
+    try {
+      child = (this.#options.spawn ?? nodeSpawn)(command.file, command.args, {
+        stdio: this.#stdio(),
+        detached: this.#options.spawn === undefined,
+        cwd: this.#options.cwd,
+        env: this.#options.env,
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Synchronous spawn errors (bad argument types, EINVAL) are spawn failures too.
+      this.#finishSpawnFailed(error);
+      return;
+    }
+    this.#child = child;
+    this.#onChild(child);
+
+    child.once('error', (error) => {
+      if (child.pid === undefined && !this.#settled) this.#finishSpawnFailed(error);
+    });
+    if (child.pid === undefined) return; // 'error' follows on the next tick.
+
+    this.#terminator = new Terminator({
+      child,
+      clock,
+      killGraceMs: this.#options.killGraceMs,
+      useProcessGroup: this.#options.spawn === undefined,
+    });
+    if (this.#options.killOnHostExit) this.#unregisterLiveRun = registerLiveRun(this.#terminator);
+    child.once('exit', (code, exitSignal) => this.#onExit(code, exitSignal));
+    child.once('close', () => this.#finish());
+    this.#wirePipes(child);
+    this.#startTimers();
+    this.#emitter.emit('spawn', { pid: child.pid, args: this.#args });
+  }
+
+  #stdio(): StdioOptions {
+    const stdin = this.#options.stdin === 'pipe' ? 'pipe' : 'ignore';
+    return this.#options.progressFd === 3 ? [stdin, 'pipe', 'pipe', 'pipe'] : [stdin, 'pipe', 'pipe'];
+  }
+
+  #wirePipes(child: ChildProcess): void {
+    const progressStream = child.stdio[this.#options.progressFd] as Readable | null;
+    progressStream
+      ?.pipe(createLineSplitter())
+      .on('data', (line: string) => this.#onProgressLine(line))
+      .on('error', () => {});
+    if (this.#options.progressFd === 3 && this.#options.stdout === 'drain') child.stdout?.resume();
+    child.stderr?.on('data', (chunk: Buffer) => this.#stderrTail.push(chunk));
+    child.stderr
+      ?.pipe(createLineSplitter())
+      .on('data', (line: string) => {
+        if (line.length > 0) this.#emitter.emit('stderr', line);
+      })
+      .on('error', () => {});
+    // A write to the stdin of a process that exited raises EPIPE: never an uncaught exception.
+    child.stdin?.on('error', () => {});
+    for (const stream of child.stdio) stream?.on('error', () => {});
+  }
+
+  #startTimers(): void {
+    const { clock, stallTimeoutMs, startupGraceMs, timeoutMs, signal } = this.#options;
+    this.#watchdog = new Watchdog({
+      clock,
+      stallTimeoutMs,
+      startupGraceMs,
+      onStall: ({ stalledForMs, phase }) => {
+        if (this.#exit || this.#latchedReason) return;
+        this.#emitter.emit('stall', {
+          stalledForMs,
+          phase,
+          lastOutTimeUs: this.#tracker.lastOutTimeUs,
+          lastProgress: this.#lastProgress,
+          pid: this.#child?.pid,
+          stallTimeoutMs,
+        });
+        this.#stop('stalled');
+      },
+    });
+    this.#watchdog.start();
+    if (timeoutMs !== undefined) {
+      this.#timeoutTimer = clock.setTimeout(() => {
+        this.#timeoutTimer = undefined;
+        this.#stop('timeout');
+      }, timeoutMs);
+    }
+    signal?.addEventListener(
+      'abort',
+      () => {
+        this.#abortCause = signal.reason;
+        this.#stop('aborted');
+      },
+      { once: true, signal: this.#teardown.signal },
+    );
+  }
+
+  #onProgressLine(line: string): void {
+    const block = this.#parser.pushLine(line);
+    if (!block) return;
+    this.#lastProgress = block;
+    if (block.done) this.#progressEnded = true;
+    if (this.#tracker.observe(block)) this.#watchdog?.touch();
+    this.#emitter.emit('progress', block);
+  }
+
+  /** Latches the first reason, then starts the one stop sequence. Never after exit. */
+  #stop(reason: StopReason): void {
+    if (this.#exit || this.#latchedReason || this.#settled) return;
+    this.#latchedReason = reason;
+    this.#watchdog?.stop();
+    this.#terminator?.stop();
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.#exit = { code, signal };
+    this.#terminator?.markExited();
+    this.#unregisterLiveRun?.();
+    this.#clearRunTimers();
+    // A grandchild may still hold the pipes: wait a bounded time for 'close', then cut them.
+    this.#drainTimer = this.#options.clock.setTimeout(() => {
+      this.#drainTimer = undefined;
+      for (const stream of this.#child?.stdio ?? []) stream?.destroy();
+      this.#finish();
+    }, this.#options.pipeDrainMs);
+  }
+
+  #clearRunTimers(): void {
+    const { clock } = this.#options;
+    this.#watchdog?.stop();
+    if (this.#timeoutTimer !== undefined) clock.clearTimeout(this.#timeoutTimer);
+    this.#timeoutTimer = undefined;
+  }
+
+  #finishSpawnFailed(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#teardownRun();
+    this.#settle(this.#buildOutcome('spawn_failed'), error);
+  }
+
+  #finish(): void {
+    if (this.#settled) return;
+    if (this.#child && !this.#exit) return; // 'close' without 'exit' cannot happen; stay safe.
+    this.#settled = true;
+    this.#teardownRun();
+    this.#settle(this.#buildOutcome(this.#reason()), this.#latchedReason === 'aborted' ? this.#abortCause : undefined);
+  }
+
+  #teardownRun(): void {
+    this.#teardown.abort();
+    this.#clearRunTimers();
+    if (this.#drainTimer !== undefined) this.#options.clock.clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
+    this.#unregisterLiveRun?.();
+  }
+
+  #reason(): OutcomeReason {
+    if (this.#latchedReason) return this.#latchedReason;
+    return this.#exit?.code === 0 && this.#exit.signal === null ? 'completed' : 'failed';
+  }
+
+  #buildOutcome(reason: OutcomeReason): FfmpegOutcome {
+    return {
+      reason,
+      exitCode: this.#exit?.code ?? null,
+      signal: this.#exit?.signal ?? null,
+      durationMs: this.#options.clock.now() - this.#startedAt,
+      forcedKill: this.#terminator?.forcedKill ?? false,
+      stderrTail: this.#stderrTail.text(),
+      stderrTruncated: this.#stderrTail.truncated,
+      lastProgress: this.#lastProgress,
+      progressEnded: this.#progressEnded,
+      pid: this.#child?.pid,
+      args: this.#args,
+    };
+  }
+}
