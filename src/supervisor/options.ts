@@ -44,6 +44,11 @@ export interface FfmpegSupervisorOptions {
   readonly parentDeathSignal?: boolean;
   /** Replaces `child_process.spawn` (the test kit's fake); signals then go to `child.kill()`. */
   readonly spawn?: SpawnFunction;
+  /**
+   * `false` runs a tool without `-progress` (ffprobe): nothing is injected and there is no
+   * watchdog; `timeoutMs`, `signal`, the stepwise stop and the outcome work as usual. @default true
+   */
+  readonly watchProgress?: boolean;
 }
 
 export interface ResolvedSupervisorOptions {
@@ -66,6 +71,7 @@ export interface ResolvedSupervisorOptions {
   readonly killOnHostExit: boolean;
   readonly parentDeathSignal: boolean;
   readonly spawn: SpawnFunction | undefined;
+  readonly watchProgress: boolean;
 }
 
 export const SUPERVISOR_DEFAULTS = Object.freeze({
@@ -106,6 +112,7 @@ export function resolveSupervisorOptions(options: FfmpegSupervisorOptions): Reso
     killOnHostExit: validateBoolean(options.killOnHostExit, 'killOnHostExit', true),
     parentDeathSignal: validateBoolean(options.parentDeathSignal, 'parentDeathSignal', false),
     spawn: validateOptionalFunction(options.spawn, 'spawn'),
+    watchProgress: validateBoolean(options.watchProgress, 'watchProgress', true),
   };
 }
 

@@ -14,9 +14,13 @@ export interface SpawnCommand {
 export function buildSpawnCommand(
   ffmpegPath: string,
   args: readonly string[],
-  { progressFd, parentDeathSignal }: { readonly progressFd: 1 | 3; readonly parentDeathSignal: boolean },
+  {
+    progressFd,
+    parentDeathSignal,
+    watchProgress = true,
+  }: { readonly progressFd: 1 | 3; readonly parentDeathSignal: boolean; readonly watchProgress?: boolean },
 ): SpawnCommand {
-  const ffmpegArgs = ['-nostdin', '-progress', `pipe:${progressFd}`, ...args];
+  const ffmpegArgs = watchProgress ? ['-nostdin', '-progress', `pipe:${progressFd}`, ...args] : [...args];
   if (!parentDeathSignal) return { file: ffmpegPath, args: ffmpegArgs, ffmpegArgs };
   return { file: 'setpriv', args: ['--pdeathsig', 'KILL', '--', ffmpegPath, ...ffmpegArgs], ffmpegArgs };
 }

@@ -199,16 +199,20 @@ class SupervisedRun {
 
   #stdio(): StdioOptions {
     const stdin = this.#options.stdin === 'pipe' ? 'pipe' : 'ignore';
-    return this.#options.progressFd === 3 ? [stdin, 'pipe', 'pipe', 'pipe'] : [stdin, 'pipe', 'pipe'];
+    return this.#usesFd3 ? [stdin, 'pipe', 'pipe', 'pipe'] : [stdin, 'pipe', 'pipe'];
+  }
+
+  get #usesFd3(): boolean {
+    return this.#options.watchProgress && this.#options.progressFd === 3;
   }
 
   #wirePipes(child: ChildProcess): void {
-    const progressStream = child.stdio[this.#options.progressFd] as Readable | null;
+    const progressStream = this.#options.watchProgress ? (child.stdio[this.#options.progressFd] as Readable | null) : null;
     progressStream
       ?.pipe(createLineSplitter())
       .on('data', (line: string) => this.#onProgressLine(line))
       .on('error', () => {});
-    if (this.#options.progressFd === 3 && this.#options.stdout === 'drain') child.stdout?.resume();
+    if (progressStream !== child.stdout && this.#options.stdout === 'drain') child.stdout?.resume();
     child.stderr?.on('data', (chunk: Buffer) => this.#stderrTail.push(chunk));
     child.stderr
       ?.pipe(createLineSplitter())
@@ -240,7 +244,7 @@ class SupervisedRun {
         this.#stop('stalled');
       },
     });
-    this.#watchdog.start();
+    if (this.#options.watchProgress) this.#watchdog.start();
     if (timeoutMs !== undefined) {
       this.#timeoutTimer = clock.setTimeout(() => {
         this.#timeoutTimer = undefined;

@@ -4,11 +4,11 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { FfmpegError } from '../../src/supervisor/errors.js';
 import type { FfmpegProgress } from '../../src/supervisor/progress-parser.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../../src/supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { isProcessGone } from '../helpers/proc.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 // Blocked in read() on a FIFO, Debian's 5.1 ignores SIGTERM (SA_RESTART) and needs SIGKILL;
 // the 2018 static build honours the SIGTERM and exits by itself.
@@ -62,7 +62,7 @@ describe.each(binaries)('real ffmpeg ($name)', ({ path: ffmpegPath, ignoresSigte
     const supervisor = new FfmpegSupervisor({ ffmpegPath, args: ['-no_such_option_here', '1'], stallTimeoutMs: 5_000 });
     let stalls = 0;
     supervisor.on('stall', () => (stalls += 1));
-    const error = (await supervisor.run().catch((caught: unknown) => caught)) as FfmpegError;
+    const error = await rejectionOf(supervisor.run());
     expect(error.code).toBe('ERR_FFMPEG_EXIT');
     expect(error.outcome).toMatchObject({ reason: 'failed', exitCode: 1 });
     expect(error.outcome?.stderrTail).toMatch(/no_such_option_here/);
@@ -81,7 +81,7 @@ describe.each(binaries)('real ffmpeg ($name)', ({ path: ffmpegPath, ignoresSigte
       killGraceMs: 1_000,
     });
     const writerOpened = open(fifo, 'w'); // completes once ffmpeg opens the read end
-    const run = supervisor.run().catch((caught: unknown) => caught as FfmpegError);
+    const run = rejectionOf(supervisor.run());
     const writer = await writerOpened;
     await writer.write(readFileSync(source).subarray(0, 64 * 1024)); // a little input, then nothing more
     const stalls: unknown[] = [];
