@@ -10,6 +10,7 @@ import { errorForOutcome, type FfmpegOutcome, type OutcomeReason, type StopReaso
 import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
 import { resolveFfmpegPath } from './resolve-path.js';
 import { buildSpawnCommand } from './spawn-args.js';
+import { spawnEnvFor } from './static-build-env.js';
 import { StderrTail } from './stderr-tail.js';
 import { Terminator } from './terminate.js';
 import { type StallPhase, Watchdog } from './watchdog.js';
@@ -167,7 +168,7 @@ class SupervisedRun {
         stdio: this.#stdio(),
         detached: this.#options.spawn === undefined,
         cwd: this.#options.cwd,
-        env: this.#options.env,
+        env: spawnEnvFor(this.#ffmpegPath, this.#options.env),
         windowsHide: true,
       });
     } catch (error) {
