@@ -1,0 +1,128 @@
+import { withFileProtocol } from './file-protocol.js';
+import type { ProbeResult, ProbedAudioStream, ProbedVideoStream } from './types.js';
+
+/** The stream and format fields the ladder reads; ffprobe prints only these. */
+export const PROBE_ENTRIES =
+  'stream=codec_type,codec_name,profile,level,pix_fmt,bits_per_raw_sample,' +
+  'sample_rate,channels,channel_layout,width,height:format=duration,format_name';
+
+/**
+ * The ffprobe arguments for one input. `-show_entries` narrows the output of `-show_streams`
+ * and `-show_format` to {@link PROBE_ENTRIES} (plus `disposition`); both the 2023 static
+ * ffprobe and ffprobe 5.1 print the same JSON for these arguments. The input gets a `file:`
+ * prefix so a name such as `concat:x.ts` is not read as a protocol.
+ */
+export function probeArgs(inputPath: string): string[] {
+  if (typeof inputPath !== 'string' || inputPath === '') {
+    throw new TypeError(`probeArgs: inputPath must be a non-empty string, got ${JSON.stringify(inputPath)}`);
+  }
+  return [
+    '-v', 'quiet',
+    '-fflags', '+discardcorrupt',
+    '-print_format', 'json',
+    '-show_streams',
+    '-show_format',
+    '-show_entries', PROBE_ENTRIES,
+    withFileProtocol(inputPath),
+  ];
+}
+
+// p10/p12/p14/p16 (yuv420p10le, gbrp12be), p010/p016/p210 (semi-planar), gray10le; 9-bit too.
+const HIGH_DEPTH_PIX_FMT = /(?:p[0-4]?|gray)(9|1[0246])(?:le|be)?$/;
+
+/**
+ * Bits per sample of a video stream: from the pixel format's depth suffix first, then from
+ * `bits_per_raw_sample` (ffprobe prints it as a string), else 8.
+ */
+export function bitDepthOf(pixFmt?: string, bitsPerRawSample?: string | number): number {
+  const fromPixFmt = pixFmt === undefined ? undefined : HIGH_DEPTH_PIX_FMT.exec(pixFmt.toLowerCase())?.[1];
+  if (fromPixFmt !== undefined) return Number(fromPixFmt);
+  const raw = toNumber(bitsPerRawSample);
+  return raw !== undefined && Number.isInteger(raw) && raw > 0 ? raw : 8;
+}
+
+/**
+ * Reads the JSON that ffprobe prints for {@link probeArgs}. Pure and total: unreadable text,
+ * an empty answer (`{}`, what ffprobe prints for a missing file) or an answer with neither
+ * audio nor video gives `ok: false` with an `error`, never a throw. A file with audio and no
+ * video (radio) is `ok`.
+ */
+export function parseProbeJson(jsonText: string): ProbeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(jsonText);
+  } catch (error) {
+    return failed(`ffprobe output is not JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(parsed)) return failed('ffprobe output is not a JSON object');
+
+  const streams = Array.isArray(parsed['streams']) ? parsed['streams'].filter(isRecord) : [];
+  const format = isRecord(parsed['format']) ? parsed['format'] : {};
+  const videoStream = streams.find((s) => s['codec_type'] === 'video' && !isAttachedPicture(s));
+  const audio = streams.filter((s) => s['codec_type'] === 'audio').map(toAudio);
+  const video = videoStream === undefined ? undefined : toVideo(videoStream);
+  const durationSec = toNumber(format['duration']);
+  const formatName = toText(format['format_name']);
+
+  const result: ProbeResult = {
+    ok: video !== undefined || audio.length > 0,
+    ...(video && { video }),
+    audio,
+    audioTrackCount: audio.length,
+    ...(durationSec !== undefined && { durationSec }),
+    ...(formatName !== undefined && { formatName }),
+  };
+  return result.ok ? result : { ...result, error: 'ffprobe found no audio or video stream' };
+}
+
+function toVideo(s: Record<string, unknown>): ProbedVideoStream {
+  const pixFmt = toText(s['pix_fmt']);
+  const bitsPerRawSample = toNumber(s['bits_per_raw_sample']);
+  return dropUndefined({
+    codecName: toText(s['codec_name'])?.toLowerCase() ?? 'unknown',
+    profile: toText(s['profile']),
+    level: toNumber(s['level']),
+    pixFmt,
+    bitsPerRawSample,
+    bitDepth: bitDepthOf(pixFmt, bitsPerRawSample),
+    width: toNumber(s['width']),
+    height: toNumber(s['height']),
+  });
+}
+
+function toAudio(s: Record<string, unknown>): ProbedAudioStream {
+  return dropUndefined({
+    codecName: toText(s['codec_name'])?.toLowerCase() ?? 'unknown',
+    sampleRate: toNumber(s['sample_rate']),
+    channels: toNumber(s['channels']),
+    channelLayout: toText(s['channel_layout']),
+  });
+}
+
+function isAttachedPicture(s: Record<string, unknown>): boolean {
+  const disposition = s['disposition'];
+  return isRecord(disposition) && disposition['attached_pic'] === 1;
+}
+
+function failed(error: string): ProbeResult {
+  return { ok: false, audio: [], audioTrackCount: 0, error };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A non-empty string other than ffprobe's `N/A` / `unknown`. */
+function toText(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && value !== 'N/A' && value !== 'unknown' ? value : undefined;
+}
+
+/** ffprobe prints some numbers as strings (`"44100"`, `"2.005800"`) and unknowns as `"N/A"`. */
+function toNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

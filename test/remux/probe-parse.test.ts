@@ -1,0 +1,175 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bitDepthOf, parseProbeJson, PROBE_ENTRIES, probeArgs } from '../../src/remux/probe-parse.js';
+import {
+  createTempDir,
+  generateTs,
+  NPM_FFPROBE_PATH,
+  removeTempDir,
+  STATIC_BUILD_ENV,
+  SYSTEM_FFPROBE_PATH,
+  type GenerateTsOptions,
+} from '../helpers/media.js';
+
+const execFileAsync = promisify(execFile);
+
+// What ffprobe 5.1 printed for probeArgs() on a libx264 + ac3 MPEG-TS (dispositions trimmed).
+const REAL_FFPROBE_OUTPUT = `{
+  "programs": [ { "streams": [ { "codec_name": "h264", "codec_type": "video" } ] } ],
+  "streams": [
+    { "codec_name": "h264", "profile": "High", "codec_type": "video", "width": 320, "height": 240,
+      "pix_fmt": "yuv420p", "level": 13, "bits_per_raw_sample": "8", "disposition": { "default": 0, "attached_pic": 0 } },
+    { "codec_name": "ac3", "codec_type": "audio", "sample_rate": "44100", "channels": 1,
+      "channel_layout": "mono", "disposition": { "default": 0, "attached_pic": 0 } }
+  ],
+  "format": { "format_name": "mpegts", "duration": "2.005800" }
+}`;
+
+describe('probeArgs', () => {
+  test('asks for JSON streams and format narrowed to the entries the ladder reads, input as file:', () => {
+    expect(probeArgs('/rec/a.ts')).toEqual([
+      '-v', 'quiet', '-fflags', '+discardcorrupt', '-print_format', 'json', '-show_streams', '-show_format',
+      '-show_entries', PROBE_ENTRIES, 'file:/rec/a.ts',
+    ]);
+    expect(PROBE_ENTRIES).toBe(
+      'stream=codec_type,codec_name,profile,level,pix_fmt,bits_per_raw_sample,sample_rate,channels,channel_layout,width,height:format=duration,format_name',
+    );
+  });
+
+  test.each([
+    ['concat:a.ts|b.ts', 'file:concat:a.ts|b.ts'],
+    ['file:/x.ts', 'file:/x.ts'],
+    ['rel dir/x.ts', 'file:rel dir/x.ts'],
+  ])('%s → %s', (input, expected) => {
+    expect(probeArgs(input).at(-1)).toBe(expected);
+  });
+
+  test('refuses an empty path', () => {
+    expect(() => probeArgs('')).toThrow(TypeError);
+  });
+});
+
+describe('bitDepthOf', () => {
+  test.each<[string | undefined, string | number | undefined, number]>([
+    ['yuv420p', '8', 8],
+    ['yuv420p', undefined, 8],
+    [undefined, undefined, 8],
+    ['yuv420p10le', undefined, 10],
+    ['yuv420p10be', '8', 10],
+    ['yuv420p10', undefined, 10],
+    ['yuv422p12be', undefined, 12],
+    ['yuv444p14le', undefined, 14],
+    ['yuv444p16le', undefined, 16],
+    ['yuv420p9le', undefined, 9],
+    ['YUV420P10LE', undefined, 10],
+    ['gbrp10le', undefined, 10],
+    ['yuva420p10le', undefined, 10],
+    ['p010le', undefined, 10],
+    ['p016be', undefined, 16],
+    ['p210le', undefined, 10],
+    ['gray10le', undefined, 10],
+    ['gray12be', undefined, 12],
+    // pix_fmt without a depth suffix falls through to bits_per_raw_sample (the source only read it for an empty pix_fmt)
+    ['yuv420p', '10', 10],
+    ['nv12', '8', 8],
+    ['nv12', undefined, 8],
+    ['', '10', 10],
+    [undefined, 10, 10],
+    [undefined, 'N/A', 8],
+    [undefined, '0', 8],
+    [undefined, '', 8],
+  ])('pix_fmt %s, bits_per_raw_sample %s → %i', (pixFmt, bits, expected) => {
+    expect(bitDepthOf(pixFmt, bits)).toBe(expected);
+  });
+});
+
+describe('parseProbeJson', () => {
+  test('reads real ffprobe output: first video, every audio, numbers from strings', () => {
+    expect(parseProbeJson(REAL_FFPROBE_OUTPUT)).toEqual({
+      ok: true,
+      video: {
+        codecName: 'h264', profile: 'High', level: 13, pixFmt: 'yuv420p', bitsPerRawSample: 8, bitDepth: 8, width: 320, height: 240,
+      },
+      audio: [{ codecName: 'ac3', sampleRate: 44100, channels: 1, channelLayout: 'mono' }],
+      audioTrackCount: 1,
+      durationSec: 2.0058,
+      formatName: 'mpegts',
+    });
+  });
+
+  test('counts every audio track, skips attached pictures, reads 10-bit', () => {
+    const result = parseProbeJson(JSON.stringify({
+      streams: [
+        { codec_type: 'video', codec_name: 'mjpeg', disposition: { attached_pic: 1 } },
+        { codec_type: 'video', codec_name: 'HEVC', pix_fmt: 'yuv420p10le' },
+        { codec_type: 'audio', codec_name: 'mp2' },
+        { codec_type: 'audio', codec_name: 'ac3', sample_rate: 'N/A' },
+        { codec_type: 'subtitle', codec_name: 'dvb_subtitle' },
+      ],
+      format: { duration: 'N/A' },
+    }));
+    expect(result.ok).toBe(true);
+    expect(result.video).toEqual({ codecName: 'hevc', pixFmt: 'yuv420p10le', bitDepth: 10 });
+    expect(result.audio.map((a) => a.codecName)).toEqual(['mp2', 'ac3']);
+    expect(result.audio[1]).not.toHaveProperty('sampleRate');
+    expect(result.audioTrackCount).toBe(2);
+    expect(result).not.toHaveProperty('durationSec');
+  });
+
+  test('audio only (radio) is ok, with no video', () => {
+    const result = parseProbeJson('{"streams":[{"codec_type":"audio","codec_name":"mp2"}],"format":{}}');
+    expect(result.ok).toBe(true);
+    expect(result.video).toBeUndefined();
+    expect(result.audioTrackCount).toBe(1);
+  });
+
+  test.each([
+    ['empty text', '', /not JSON/],
+    ['garbage', 'Segmentation fault', /not JSON/],
+    ['a JSON array', '[]', /not a JSON object/],
+    ['null', 'null', /not a JSON object/],
+    ['what ffprobe prints for a missing file', '{\n\n}', /no audio or video stream/],
+    ['only a data stream', '{"streams":[{"codec_type":"data"}]}', /no audio or video stream/],
+    ['streams not an array', '{"streams":{"codec_type":"video"}}', /no audio or video stream/],
+  ])('%s → ok false with an error', (_name, text, error) => {
+    const result = parseProbeJson(text);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(error);
+    expect(result.audio).toEqual([]);
+    expect(result.audioTrackCount).toBe(0);
+  });
+});
+
+describe('probeArgs + parseProbeJson against real ffprobe', () => {
+  const ffprobes = [
+    { name: 'npm static ffprobe', path: NPM_FFPROBE_PATH },
+    { name: 'Debian ffprobe 5.1', path: SYSTEM_FFPROBE_PATH },
+  ];
+  const media: Array<{ name: string; options: GenerateTsOptions; codec?: string; bitDepth?: number; audio: string }> = [
+    { name: 'h264-8bit.ts', options: { videoCodec: 'libx264', audioCodec: 'ac3', durationSec: 1 }, codec: 'h264', bitDepth: 8, audio: 'ac3' },
+    { name: 'h264-10bit.ts', options: { videoCodec: 'libx264', pixFmt: 'yuv420p10le', audioCodec: 'mp2', durationSec: 1 }, codec: 'h264', bitDepth: 10, audio: 'mp2' },
+    { name: 'hevc-10bit.ts', options: { videoCodec: 'libx265', pixFmt: 'yuv420p10le', audioCodec: 'aac', durationSec: 1 }, codec: 'hevc', bitDepth: 10, audio: 'aac' },
+    { name: 'mpeg2.ts', options: { videoCodec: 'mpeg2video', audioCodec: 'mp2', durationSec: 1 }, codec: 'mpeg2video', bitDepth: 8, audio: 'mp2' },
+    { name: 'radio.ts', options: { videoCodec: 'none', audioCodec: 'mp2', durationSec: 1 }, audio: 'mp2' },
+  ];
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = createTempDir('ffsup-probe-');
+    await Promise.all(media.map((m) => generateTs(dir as string, m.name, m.options)));
+  });
+  afterAll(() => removeTempDir(dir));
+
+  describe.each(ffprobes)('$name', ({ path: ffprobePath }) => {
+    test.skipIf(ffprobePath === undefined).each(media)('$name', async ({ name, codec, bitDepth, audio }) => {
+      const { stdout } = await execFileAsync(ffprobePath as string, probeArgs(`${dir}/${name}`), { env: STATIC_BUILD_ENV });
+      const result = parseProbeJson(stdout);
+      expect(result.ok).toBe(true);
+      expect(result.video?.codecName).toBe(codec);
+      expect(result.video?.bitDepth).toBe(bitDepth);
+      expect(result.audio.map((a) => a.codecName)).toEqual([audio]);
+      expect(result.formatName).toBe('mpegts');
+      expect(result.durationSec).toBeGreaterThan(0.9);
+    });
+  });
+});
