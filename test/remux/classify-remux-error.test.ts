@@ -1,3 +1,4 @@
+import type { OutcomeReason } from '../../src/supervisor/outcome.js';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import {
   isClassifierLine,
   REMUX_ERROR_PATTERNS,
   remuxErrorKindForOutcome,
-  type SupervisorOutcomeReason,
 } from '../../src/remux/classify-remux-error.js';
 import { probeCapabilities } from '../../src/supervisor/capabilities.js';
 import { createTempDir, FFMPEG_BINARIES, generateTs, removeTempDir, STATIC_BUILD_ENV } from '../helpers/media.js';
@@ -161,7 +161,7 @@ describe('isClassifierLine', () => {
 });
 
 describe('remuxErrorKindForOutcome', () => {
-  test.each<[SupervisorOutcomeReason, string | undefined]>([
+  test.each<[OutcomeReason, string | undefined]>([
     ['stalled', 'stalled'],
     ['timeout', 'timeout'],
     ['aborted', 'aborted'],
