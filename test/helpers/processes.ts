@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Whether `pid` is a live process, read from `/proc/<pid>/stat`. A zombie (`Z`) or dead (`X`)
+ * process counts as gone: `process.kill(pid, 0)` succeeds on zombies, and PID 1 in this
+ * container does not reap orphans.
+ */
+export function isProcessAlive(pid: number): boolean {
+  const state = readProcStat(pid)?.state;
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** The process group of `pid`, or `undefined` when it is gone. */
+export function processGroupOf(pid: number): number | undefined {
+  return readProcStat(pid)?.pgrp;
+}
+
+/** Polls until `pid` is gone; resolves `true` then, or `false` once `timeoutMs` ran out. */
+export async function waitForProcessGone(pid: number, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isProcessAlive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
+const tracked = new Set<number>();
+
+/** Registers a pid (and its process group) for {@link killTracked}. Returns the pid. */
+export function trackPid(pid: number | undefined): number {
+  if (pid === undefined) throw new Error('trackPid: the process has no pid (did the spawn fail?)');
+  tracked.add(pid);
+  return pid;
+}
+
+/** SIGKILLs every tracked process and its group that is still there, waits until they are gone, and forgets them. */
+export async function killTracked(timeoutMs = 5_000): Promise<void> {
+  const pids = [...tracked];
+  tracked.clear();
+  for (const pid of pids) {
+    trySignal(-pid); // the group: a detached child leads one, its grandchildren stay in it
+    if (isProcessAlive(pid)) trySignal(pid);
+  }
+  const gone = await Promise.all(pids.map((pid) => waitForProcessGone(pid, timeoutMs)));
+  const left = pids.filter((_, index) => !gone[index]);
+  if (left.length > 0) throw new Error(`killTracked: still alive after SIGKILL: ${left.join(', ')}`);
+}
+
+function trySignal(target: number): void {
+  try {
+    process.kill(target, 'SIGKILL');
+  } catch {
+    // ESRCH: already gone.
+  }
+}
+
+function readProcStat(pid: number): { state: string; pgrp: number } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses, so split after the last `)`.
+  const [state = '', , pgrp = ''] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state, pgrp: Number(pgrp) };
+}
