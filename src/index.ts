@@ -1,1 +1,2 @@
 export * from './supervisor/index.js';
+export * from './remux/index.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FfmpegProgress } from '../../src/supervisor/progress-parser.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../../src/supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
-import { isProcessGone } from '../helpers/proc.js';
+import { isProcessAlive } from '../helpers/processes.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
 // Blocked in read() on a FIFO, Debian's 5.1 ignores SIGTERM (SA_RESTART) and needs SIGKILL;
@@ -93,7 +93,7 @@ describe.each(binaries)('real ffmpeg ($name)', ({ path: ffmpegPath, ignoresSigte
     if (ignoresSigtermInRead) expect(error.outcome?.signal).toBe('SIGKILL');
     else expect(error.outcome?.stderrTail).toMatch(/received signal 15/);
     expect(stalls).toHaveLength(1);
-    expect(isProcessGone(error.outcome?.pid ?? -1)).toBe(true);
+    expect(isProcessAlive(error.outcome?.pid ?? -1)).toBe(false);
   });
 });
 
