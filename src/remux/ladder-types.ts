@@ -1,0 +1,77 @@
+import type { Clock } from '../supervisor/clock.js';
+import type { FfmpegError } from '../supervisor/errors.js';
+import type { SpawnFunction } from '../supervisor/options.js';
+import type { FfmpegOutcome } from '../supervisor/outcome.js';
+import type { FfmpegProgress } from '../supervisor/progress-parser.js';
+import type { FfmpegStall } from '../supervisor/supervisor.js';
+import type { RemuxClassification } from './classify-remux-error.js';
+import type { ProbeResult, RemuxErrorKind, RemuxStrategy, RunnableStrategyDecision, StrategyDecision } from './types.js';
+
+export interface RemuxLadderOptions {
+  /** @default resolveFfmpegPath() */
+  readonly ffmpegPath?: string;
+  /** @default resolveFfprobePath() */
+  readonly ffprobePath?: string;
+  /** Per attempt. @default 90_000 */
+  readonly stallTimeoutMs?: number;
+  /** Per attempt. @default 30_000 */
+  readonly startupGraceMs?: number;
+  /** @default 5_000 */
+  readonly killGraceMs?: number;
+  /** Each ffprobe run's own limit (within the overall deadline). @default 60_000 */
+  readonly probeTimeoutMs?: number;
+  readonly clock?: Clock;
+  /** Write `<output>.meta.json` on success and `<output>.err.log` on failure, atomically. @default false */
+  readonly sidecars?: boolean;
+  /** ffmpeg `-loglevel` for attempts; the classifier needs warnings. @default 'level+warning' */
+  readonly logLevel?: string;
+  /** Passed to every supervisor (the test kit's in-process fake). */
+  readonly spawn?: SpawnFunction;
+  /** Passed to every supervisor: kill ffmpeg with the host even on SIGKILL (Linux). @default false */
+  readonly parentDeathSignal?: boolean;
+}
+
+export interface RemuxRequest {
+  /** One recording, or its parts in order (joined with the concat demuxer). */
+  readonly inputs: readonly string[];
+  /** The MP4 to create; written only by renaming a checked, complete file onto it. */
+  readonly output: string;
+  readonly signal?: AbortSignal;
+  /** Overall budget for probe and attempts. @default remuxDeadlineMs(total input bytes) */
+  readonly timeoutMs?: number;
+}
+
+/** One strategy run, as reported in results, errors and the `attemptEnd` event. */
+export interface RemuxAttempt {
+  readonly strategy: RemuxStrategy;
+  readonly args: readonly string[];
+  readonly outcome: FfmpegOutcome;
+  /** `'none'` when the attempt produced the output. */
+  readonly kind: RemuxErrorKind | 'none';
+  readonly classification: RemuxClassification | undefined;
+  readonly durationMs: number;
+  readonly stderrTail: string;
+  /** The supervisor's error when the run did not complete (its `cause` holds an abort's reason). */
+  readonly error: FfmpegError | undefined;
+}
+
+export interface RemuxResult {
+  readonly output: string;
+  readonly strategy: RemuxStrategy;
+  readonly decision: RunnableStrategyDecision;
+  readonly attempts: readonly RemuxAttempt[];
+  /** The probe of each input part, in order. */
+  readonly probes: readonly ProbeResult[];
+  readonly durationMs: number;
+}
+
+export interface RemuxLadderEvents {
+  /** The probe decided. */
+  decision: (decision: StrategyDecision) => void;
+  /** A strategy starts. */
+  attempt: (attempt: { readonly strategy: RemuxStrategy; readonly args: readonly string[]; readonly index: number }) => void;
+  /** A strategy ended (with its outcome and classification). */
+  attemptEnd: (attempt: RemuxAttempt) => void;
+  progress: (progress: FfmpegProgress & { readonly strategy: RemuxStrategy }) => void;
+  stall: (stall: FfmpegStall & { readonly strategy: RemuxStrategy }) => void;
+}

@@ -1,0 +1,320 @@
+import { rename, stat, writeFile } from 'node:fs/promises';
+import { TypedEmitter } from 'tiny-typed-emitter';
+import { probeCapabilities } from '../supervisor/capabilities.js';
+import { type TimerClock, systemClock, validateClock } from '../supervisor/clock.js';
+import { FfmpegError } from '../supervisor/errors.js';
+import { resolveSupervisorOptions } from '../supervisor/options.js';
+import type { FfmpegOutcome } from '../supervisor/outcome.js';
+import { resolveFfmpegPath, resolveFfprobePath } from '../supervisor/resolve-path.js';
+import { FfmpegSupervisor } from '../supervisor/supervisor.js';
+import { buildStrategyArgs, type StrategyInput } from './build-strategy-args.js';
+import { classifyRemuxError, isClassifierLine, remuxErrorKindForOutcome } from './classify-remux-error.js';
+import { buildConcatList } from './concat-list.js';
+import { decideStrategy } from './decide-strategy.js';
+import { RemuxError } from './errors.js';
+import type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxRequest, RemuxResult } from './ladder-types.js';
+import {
+  fileSize,
+  findOutputProblem,
+  removeQuietly,
+  sidecarPaths,
+  tempPathFor,
+  writeFileAtomic,
+} from './output-file.js';
+import { probeMedia } from './probe-media.js';
+import { remuxDeadlineMs } from './remux-deadline.js';
+import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
+
+/** stderr lines the classifier may need, kept from the whole run (the tail alone can miss them). */
+const MAX_CLASSIFIER_LINES = 200;
+
+/**
+ * Turns recordings (MPEG-TS, often damaged) into a browser-playable MP4: probe, decide, run
+ * supervised, classify, climb to `fallback` or `transcode` when that can help, never climb on
+ * a stall, a deadline, an abort or a spawn failure, and rename only a checked file into place.
+ */
+export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
+  readonly #options: RemuxLadderOptions;
+  readonly #clock: TimerClock;
+
+  constructor(options: RemuxLadderOptions = {}) {
+    super();
+    // Validate the supervisor options up front, so a bad value fails here and not mid-remux.
+    resolveSupervisorOptions({ args: [], ...pickSupervisorOptions(options) });
+    this.#options = options;
+    this.#clock = options.clock === undefined ? systemClock : validateClock(options.clock);
+  }
+
+  async remux(request: RemuxRequest): Promise<RemuxResult> {
+    const { inputs, output } = validateRequest(request);
+    const startedAt = this.#clock.now();
+    const attempts: RemuxAttempt[] = [];
+    const fail = (kind: RemuxError['kind'], message: string, extra: { outcome?: FfmpegOutcome; cause?: unknown } = {}) =>
+      new RemuxError(message, { kind, attempts, ...extra });
+
+    if (request.signal?.aborted) throw fail('aborted', 'remux aborted before it started', { cause: request.signal.reason });
+    const ffmpegPath = resolveFfmpegPath(this.#options.ffmpegPath);
+    const ffprobePath = resolveFfprobePath(this.#options.ffprobePath);
+    const totalBytes = await totalSizeOf(inputs, fail);
+    const deadlineAt = startedAt + (request.timeoutMs ?? remuxDeadlineMs(totalBytes));
+    const remainingMs = () => Math.max(1, deadlineAt - this.#clock.now());
+
+    const probes = await this.#probeAll(inputs, ffprobePath, request.signal, remainingMs, fail);
+    const decision = decideStrategy(probes[0] as ProbeResult);
+    this.emit('decision', decision);
+    if (decision.strategy === 'unsupported') throw fail('codec_unsupported', `cannot make ${decision.videoCodec} browser-playable: ${decision.reason}`);
+
+    const capabilities = await probeCapabilities(ffmpegPath);
+    const listPath = inputs.length > 1 ? tempPathFor(output, 'concat').replace(/\.[^.]+$/, '.txt') : undefined;
+    const input: StrategyInput = listPath ? { kind: 'concat', listPath } : { kind: 'file', path: inputs[0] as string };
+    const expectedDurationSec = sumDurations(probes);
+    try {
+      if (listPath) await writeFile(listPath, buildConcatList(inputs));
+      let strategy: RemuxStrategy | undefined = decision.strategy;
+      while (strategy) {
+        const temp = tempPathFor(output);
+        try {
+          const args = buildStrategyArgs(strategy, {
+            input,
+            output: temp,
+            capabilities,
+            hasVideo: decision.hasVideo,
+            logLevel: this.#options.logLevel,
+          });
+          const attempt = await this.#runAttempt(strategy, args, attempts.length, {
+            ffmpegPath,
+            signal: request.signal,
+            timeoutMs: remainingMs(),
+            expectedDurationSec,
+          });
+          const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, ffprobePath, decision, probes, expectedDurationSec, request.signal, remainingMs) : attempt;
+          attempts.push(checked);
+          this.emit('attemptEnd', checked);
+          if (checked.kind === 'none') {
+            await rename(temp, output);
+            await this.#writeSuccessSidecars(output, checked, decision);
+            return { output, strategy, decision, attempts, probes, durationMs: this.#clock.now() - startedAt };
+          }
+          strategy = nextStrategy(strategy, checked);
+          if (!strategy) throw this.#failure(checked, attempts);
+        } finally {
+          await removeQuietly(temp);
+        }
+      }
+      throw fail('generic', 'the ladder ended without a result');
+    } catch (error) {
+      if (error instanceof RemuxError) await this.#writeFailureSidecar(output, error);
+      throw error;
+    } finally {
+      await removeQuietly(listPath);
+    }
+  }
+
+  async #probeAll(
+    inputs: readonly string[],
+    ffprobePath: string,
+    signal: AbortSignal | undefined,
+    remainingMs: () => number,
+    fail: (kind: RemuxError['kind'], message: string, extra?: { outcome?: FfmpegOutcome; cause?: unknown }) => RemuxError,
+  ): Promise<ProbeResult[]> {
+    const probes: ProbeResult[] = [];
+    for (const path of inputs) {
+      try {
+        probes.push(
+          await probeMedia(path, {
+            ffprobePath,
+            timeoutMs: Math.min(this.#options.probeTimeoutMs ?? 60_000, remainingMs()),
+            killGraceMs: this.#options.killGraceMs,
+            signal,
+            clock: this.#options.clock,
+            spawn: this.#options.spawn,
+          }),
+        );
+      } catch (error) {
+        const outcome = (error as FfmpegError).outcome;
+        const kind = outcome?.reason === 'aborted' ? 'aborted' : 'spawn_failed';
+        throw fail(kind, `ffprobe ${kind === 'aborted' ? 'was aborted' : 'could not be started'}: ${(error as Error).message}`, {
+          outcome,
+          cause: error,
+        });
+      }
+    }
+    return probes;
+  }
+
+  async #runAttempt(
+    strategy: RemuxStrategy,
+    args: string[],
+    index: number,
+    run: { ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; expectedDurationSec: number | undefined },
+  ): Promise<RemuxAttempt> {
+    this.emit('attempt', { strategy, args, index });
+    const supervisor = new FfmpegSupervisor({
+      ...pickSupervisorOptions(this.#options),
+      ffmpegPath: run.ffmpegPath,
+      args,
+      signal: run.signal,
+      timeoutMs: run.timeoutMs,
+      expectedDurationUs: run.expectedDurationSec === undefined ? undefined : Math.round(run.expectedDurationSec * 1e6),
+    });
+    const classifierLines: string[] = [];
+    supervisor.on('progress', (progress) => this.emit('progress', { ...progress, strategy }));
+    supervisor.on('stall', (stall) => this.emit('stall', { ...stall, strategy }));
+    supervisor.on('stderr', (line) => {
+      if (classifierLines.length < MAX_CLASSIFIER_LINES && isClassifierLine(line)) classifierLines.push(line);
+    });
+    let error: FfmpegError | undefined;
+    const outcome = await supervisor.run().catch((caught: unknown) => {
+      if (!(caught instanceof FfmpegError) || !caught.outcome) throw caught;
+      error = caught;
+      return caught.outcome;
+    });
+    const ownKind = remuxErrorKindForOutcome(outcome.reason);
+    const classification = ownKind ? undefined : classifyRemuxError(`${classifierLines.join('\n')}\n${outcome.stderrTail}`, outcome.exitCode);
+    return {
+      strategy,
+      args,
+      outcome,
+      kind: ownKind ?? classification?.kind ?? 'generic',
+      classification,
+      durationMs: outcome.durationMs,
+      stderrTail: outcome.stderrTail,
+      error,
+    };
+  }
+
+  async #checkOutput(
+    attempt: RemuxAttempt,
+    temp: string,
+    ffprobePath: string,
+    decision: RunnableStrategyDecision,
+    probes: readonly ProbeResult[],
+    expectedDurationSec: number | undefined,
+    signal: AbortSignal | undefined,
+    remainingMs: () => number,
+  ): Promise<RemuxAttempt> {
+    let probe: ProbeResult;
+    try {
+      probe = await probeMedia(temp, {
+        ffprobePath,
+        timeoutMs: Math.min(this.#options.probeTimeoutMs ?? 60_000, remainingMs()),
+        killGraceMs: this.#options.killGraceMs,
+        signal,
+        clock: this.#options.clock,
+        spawn: this.#options.spawn,
+      });
+    } catch (caught) {
+      // Aborted (or ffprobe vanished) while checking: the attempt did not deliver a checked file.
+      const reason = (caught as FfmpegError).outcome?.reason;
+      return { ...attempt, kind: reason === 'aborted' ? 'aborted' : 'spawn_failed', error: caught as FfmpegError };
+    }
+    const problem = findOutputProblem(probe, await fileSize(temp), {
+      hasVideo: decision.hasVideo && !decision.probeFailed,
+      hasAudio: (probes[0]?.audioTrackCount ?? 0) > 0,
+      expectedDurationSec,
+    });
+    if (!problem) return attempt;
+    return { ...attempt, kind: 'output_invalid', stderrTail: `${attempt.stderrTail}\n[output check] ${problem}` };
+  }
+
+  #failure(attempt: RemuxAttempt, attempts: readonly RemuxAttempt[]): RemuxError {
+    const detail = attempt.classification?.matchedLine ?? lastLine(attempt.stderrTail) ?? attempt.outcome.reason;
+    return new RemuxError(`remux failed (${attempt.kind}) in strategy ${attempt.strategy}: ${detail}`, {
+      kind: attempt.kind === 'none' ? 'generic' : attempt.kind,
+      attempts,
+      outcome: attempt.outcome,
+      cause: attempt.error,
+    });
+  }
+
+  async #writeSuccessSidecars(output: string, attempt: RemuxAttempt, decision: RunnableStrategyDecision): Promise<void> {
+    if (!this.#options.sidecars) return;
+    const paths = sidecarPaths(output);
+    const meta = {
+      strategy: attempt.strategy,
+      reason: decision.reason,
+      videoCodec: decision.videoCodec ?? null,
+      bitDepth: decision.bitDepth ?? null,
+      audioTrackCount: decision.audioTrackCount,
+      durationMs: attempt.durationMs,
+      createdAt: new Date().toISOString(),
+    };
+    await writeFileAtomic(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);
+    await removeQuietly(paths.errorLog);
+  }
+
+  async #writeFailureSidecar(output: string, error: RemuxError): Promise<void> {
+    if (!this.#options.sidecars) return;
+    const lines = [`kind: ${error.kind}`, `error: ${error.message}`, `at: ${new Date().toISOString()}`];
+    for (const attempt of error.attempts) {
+      lines.push('', `== strategy ${attempt.strategy}: ${attempt.kind} (${attempt.outcome.reason}, exit ${attempt.outcome.exitCode}, signal ${attempt.outcome.signal})`, attempt.stderrTail);
+    }
+    await writeFileAtomic(sidecarPaths(output).errorLog, `${lines.join('\n')}\n`).catch(() => {});
+  }
+}
+
+/** The next rung after a failed attempt, or `undefined` to stop. */
+export function nextStrategy(current: RemuxStrategy, attempt: RemuxAttempt): RemuxStrategy | undefined {
+  const classification = attempt.classification;
+  if (!classification) return undefined; // stalled, timeout, aborted, spawn_failed: never climb
+  if (current === 'default' && classification.retryWithFallback) return 'fallback';
+  if (current === 'fallback' && classification.retryWithTranscode) return 'transcode';
+  return undefined;
+}
+
+function pickSupervisorOptions(options: RemuxLadderOptions) {
+  return {
+    stallTimeoutMs: options.stallTimeoutMs,
+    startupGraceMs: options.startupGraceMs,
+    killGraceMs: options.killGraceMs,
+    clock: options.clock,
+    spawn: options.spawn,
+    parentDeathSignal: options.parentDeathSignal,
+  };
+}
+
+function validateRequest(request: RemuxRequest): { inputs: readonly string[]; output: string } {
+  if (request === null || typeof request !== 'object') throw new TypeError('remux() needs { inputs, output }.');
+  const { inputs, output } = request;
+  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((input) => typeof input === 'string' && input.length > 0)) {
+    throw new TypeError(`remux(): \`inputs\` must be a non-empty array of paths; got ${JSON.stringify(inputs)}.`);
+  }
+  if (typeof output !== 'string' || output.length === 0) {
+    throw new TypeError(`remux(): \`output\` must be a non-empty path; got ${JSON.stringify(output)}.`);
+  }
+  if (inputs.includes(output)) throw new TypeError(`remux(): \`output\` must not be one of the inputs (${output}).`);
+  if (request.timeoutMs !== undefined && !(typeof request.timeoutMs === 'number' && request.timeoutMs > 0 && Number.isFinite(request.timeoutMs))) {
+    throw new TypeError(`remux(): \`timeoutMs\` must be a positive number; got ${JSON.stringify(request.timeoutMs)}.`);
+  }
+  return { inputs, output };
+}
+
+async function totalSizeOf(
+  inputs: readonly string[],
+  fail: (kind: RemuxError['kind'], message: string, extra?: { cause?: unknown }) => RemuxError,
+): Promise<number> {
+  let total = 0;
+  for (const [index, input] of inputs.entries()) {
+    try {
+      const info = await stat(input);
+      if (!info.isFile()) throw Object.assign(new Error(`${input} is not a regular file`), { code: 'EISDIR' });
+      total += info.size;
+    } catch (error) {
+      throw fail('generic', `input part ${index} (${input}) cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return total;
+}
+
+function sumDurations(probes: readonly ProbeResult[]): number | undefined {
+  let total = 0;
+  for (const probe of probes) {
+    if (probe.durationSec === undefined) return undefined;
+    total += probe.durationSec;
+  }
+  return total;
+}
+
+function lastLine(text: string): string | undefined {
+  return text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
+}

@@ -1,0 +1,63 @@
+import type { Clock } from '../supervisor/clock.js';
+import { FfmpegError } from '../supervisor/errors.js';
+import type { SpawnFunction } from '../supervisor/options.js';
+import { resolveFfprobePath } from '../supervisor/resolve-path.js';
+import { FfmpegSupervisor } from '../supervisor/supervisor.js';
+import { parseProbeJson, probeArgs } from './probe-parse.js';
+import type { ProbeResult } from './types.js';
+
+export interface ProbeMediaOptions {
+  /** @default resolveFfprobePath() */
+  readonly ffprobePath?: string;
+  /** A probe that hangs (a stuck share) is stopped after this long. @default 60_000 */
+  readonly timeoutMs?: number;
+  /** @default 5_000 */
+  readonly killGraceMs?: number;
+  readonly signal?: AbortSignal;
+  readonly clock?: Clock;
+  readonly spawn?: SpawnFunction;
+}
+
+/** Largest ffprobe answer read; a JSON description of a recording is a few KiB. */
+const MAX_PROBE_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Runs ffprobe on one file, supervised like ffmpeg (its own deadline, abortable, stopped in
+ * steps, reaped). Resolves `{ ok: false, error }` when ffprobe fails, times out or prints no
+ * usable streams; rejects only when the host aborts (`FfmpegAbortedError`) or ffprobe cannot be
+ * started (`FfmpegSpawnError`), since those are not facts about the file.
+ */
+export async function probeMedia(path: string, options: ProbeMediaOptions = {}): Promise<ProbeResult> {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new TypeError(`probeMedia: path must be a non-empty string; got ${JSON.stringify(path)}.`);
+  }
+  const supervisor = new FfmpegSupervisor({
+    ffmpegPath: resolveFfprobePath(options.ffprobePath),
+    args: probeArgs(path),
+    watchProgress: false,
+    stdout: 'pipe',
+    timeoutMs: options.timeoutMs ?? 60_000,
+    killGraceMs: options.killGraceMs,
+    signal: options.signal,
+    clock: options.clock,
+    spawn: options.spawn,
+    stderrTailBytes: 8 * 1024,
+  });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  supervisor.on('spawn', () => {
+    supervisor.stdout?.on('data', (chunk: Buffer) => {
+      if (size >= MAX_PROBE_OUTPUT_BYTES) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+  });
+  try {
+    await supervisor.run();
+  } catch (error) {
+    const reason = (error as FfmpegError).outcome?.reason;
+    if (reason === 'aborted' || reason === 'spawn_failed' || !(error instanceof FfmpegError)) throw error;
+    return { ok: false, audio: [], audioTrackCount: 0, error: `ffprobe ${reason}: ${error.message}` };
+  }
+  return parseProbeJson(Buffer.concat(chunks).toString('utf8'));
+}
