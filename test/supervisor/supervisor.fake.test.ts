@@ -256,7 +256,7 @@ describe('FfmpegSupervisor on the fake ffmpeg (real time, short timeouts)', () =
 
   test('no error event is ever emitted (hosts without a listener must not crash)', async () => {
     const { supervisor } = supervise(scenarios.crashes('SIGKILL'));
-    expect(supervisor.listenerCount('error')).toBe(0);
+    expect((supervisor as unknown as NodeJS.EventEmitter).listenerCount('error')).toBe(0);
     const error: FfmpegError = await rejectionOf(supervisor.run());
     expect(error.outcome?.reason).toBe('failed');
   });
