@@ -1,3 +1,4 @@
+import type { FfmpegCapabilities } from '../supervisor/capabilities.js';
 import type { Clock } from '../supervisor/clock.js';
 import type { FfmpegError } from '../supervisor/errors.js';
 import type { SpawnFunction } from '../supervisor/options.js';
@@ -29,6 +30,8 @@ export interface RemuxLadderOptions {
   readonly spawn?: SpawnFunction;
   /** Passed to every supervisor: kill ffmpeg with the host even on SIGKILL (Linux). @default false */
   readonly parentDeathSignal?: boolean;
+  /** What the ffmpeg binary can do; skips probing it (`-version`, `-h long`). @default probeCapabilities(ffmpegPath) */
+  readonly capabilities?: FfmpegCapabilities;
 }
 
 export interface RemuxRequest {

@@ -64,7 +64,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     this.emit('decision', decision);
     if (decision.strategy === 'unsupported') throw fail('codec_unsupported', `cannot make ${decision.videoCodec} browser-playable: ${decision.reason}`);
 
-    const capabilities = await probeCapabilities(ffmpegPath);
+    const capabilities = this.#options.capabilities ?? (await probeCapabilities(ffmpegPath));
     const listPath = inputs.length > 1 ? tempPathFor(output, 'concat').replace(/\.[^.]+$/, '.txt') : undefined;
     const input: StrategyInput = listPath ? { kind: 'concat', listPath } : { kind: 'file', path: inputs[0] as string };
     const expectedDurationSec = sumDurations(probes);
