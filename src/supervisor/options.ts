@@ -89,6 +89,9 @@ export function resolveSupervisorOptions(options: FfmpegSupervisorOptions): Reso
     throw new TypeError(`FfmpegSupervisor options must be an object; got ${describeValue(options)}.`);
   }
   const args = validateArgs(options.args);
+  if (options.progressFd === 1 && options.stdout === 'pipe') {
+    throw new TypeError('The `stdout` option cannot be "pipe" when `progressFd` is 1: stdout then carries the progress.');
+  }
   return {
     args,
     ffmpegPath: validateOptionalString(options.ffmpegPath, 'ffmpegPath'),

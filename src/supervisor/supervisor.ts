@@ -179,7 +179,8 @@ class SupervisedRun {
     this.#child = child;
     this.#onChild(child);
 
-    child.once('error', (error) => {
+    // 'error' before spawn is a spawn failure; later ones (a failed kill) must not crash the host.
+    child.on('error', (error) => {
       if (child.pid === undefined && !this.#settled) this.#finishSpawnFailed(error);
     });
     if (child.pid === undefined) return; // 'error' follows on the next tick.

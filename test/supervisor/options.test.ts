@@ -36,6 +36,7 @@ describe('resolveSupervisorOptions', () => {
     [{ args: [], ffmpegPath: '' }, /`ffmpegPath` option must be a non-empty string/],
     [{ args: [], stdout: 'inherit' }, /`stdout` option must be one of "drain", "pipe"; got "inherit"/],
     [{ args: [], killOnHostExit: 'yes' }, /`killOnHostExit` option must be a boolean/],
+    [{ args: [], progressFd: 1, stdout: 'pipe' }, /cannot be "pipe" when `progressFd` is 1/],
   ])('rejects %j eagerly', (options, message) => {
     expect(() => resolveSupervisorOptions(options as never)).toThrow(TypeError);
     expect(() => resolveSupervisorOptions(options as never)).toThrow(message);
