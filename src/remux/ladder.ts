@@ -7,7 +7,7 @@ import { resolveSupervisorOptions } from '../supervisor/options.js';
 import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../supervisor/supervisor.js';
-import { buildStrategyArgs, type StrategyInput } from './build-strategy-args.js';
+import { buildStrategyArgs, STRATEGY_TABLE, type StrategyInput } from './build-strategy-args.js';
 import { classifyRemuxError, isClassifierLine, remuxErrorKindForOutcome } from './classify-remux-error.js';
 import { buildConcatList } from './concat-list.js';
 import { decideStrategy } from './decide-strategy.js';
@@ -64,7 +64,11 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     this.emit('decision', decision);
     if (decision.strategy === 'unsupported') throw fail('codec_unsupported', `cannot make ${decision.videoCodec} browser-playable: ${decision.reason}`);
 
-    const capabilities = this.#options.capabilities ?? (await probeCapabilities(ffmpegPath));
+    const capabilities =
+      this.#options.capabilities ??
+      (await probeCapabilities(ffmpegPath).catch((error: unknown) => {
+        throw fail('spawn_failed', `ffmpeg could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${(error as Error).message}`, { cause: error });
+      }));
     const listPath = inputs.length > 1 ? tempPathFor(output, 'concat').replace(/\.[^.]+$/, '.txt') : undefined;
     const input: StrategyInput = listPath ? { kind: 'concat', listPath } : { kind: 'file', path: inputs[0] as string };
     const expectedDurationSec = sumDurations(probes);
@@ -85,7 +89,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
             ffmpegPath,
             signal: request.signal,
             timeoutMs: remainingMs(),
-            expectedDurationSec,
+            expectedDurationSec: expectedOutputSec(expectedDurationSec, strategy),
           });
           const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, ffprobePath, decision, probes, expectedDurationSec, request.signal, remainingMs) : attempt;
           attempts.push(checked);
@@ -133,7 +137,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       } catch (error) {
         const outcome = (error as FfmpegError).outcome;
         const kind = outcome?.reason === 'aborted' ? 'aborted' : 'spawn_failed';
-        throw fail(kind, `ffprobe ${kind === 'aborted' ? 'was aborted' : 'could not be started'}: ${(error as Error).message}`, {
+        throw fail(kind, (error as Error).message, {
           outcome,
           cause: error,
         });
@@ -313,6 +317,13 @@ function sumDurations(probes: readonly ProbeResult[]): number | undefined {
     total += probe.durationSec;
   }
   return total;
+}
+
+/** The output a strategy should produce: the inputs less what it skips (`-ss 1` on default), so percent reaches 100. */
+function expectedOutputSec(inputSec: number | undefined, strategy: RemuxStrategy): number | undefined {
+  if (inputSec === undefined) return undefined;
+  const skippedSec = STRATEGY_TABLE.find((spec) => spec.strategy === strategy)?.seekInputSec ?? 0;
+  return Math.max(inputSec - skippedSec, inputSec / 2);
 }
 
 function lastLine(text: string): string | undefined {

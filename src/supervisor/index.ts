@@ -21,5 +21,6 @@ export { type FfmpegSupervisorOptions, SUPERVISOR_DEFAULTS, type SpawnFunction }
 export { type FfmpegOutcome, type OutcomeReason, type StopReason, errorForOutcome } from './outcome.js';
 export { type FfmpegProgress, ProgressParser, computePercent, parseProgressBlock } from './progress-parser.js';
 export { resolveFfmpegPath, resolveFfprobePath } from './resolve-path.js';
+export { spawnEnvFor } from './static-build-env.js';
 export { type FfmpegStall, FfmpegSupervisor, type FfmpegSupervisorEvents } from './supervisor.js';
 export type { StallPhase } from './watchdog.js';

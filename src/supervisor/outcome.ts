@@ -35,8 +35,11 @@ export interface FfmpegOutcome {
   readonly args: readonly string[];
 }
 
-/** The error `run()` rejects with for an outcome, or `undefined` when it completed. */
-export function errorForOutcome(outcome: FfmpegOutcome, cause?: unknown): FfmpegError | undefined {
+/**
+ * The error `run()` rejects with for an outcome, or `undefined` when it completed. `program`
+ * names the binary in messages (`ffprobe` when the supervisor ran ffprobe).
+ */
+export function errorForOutcome(outcome: FfmpegOutcome, cause?: unknown, program = 'ffmpeg'): FfmpegError | undefined {
   const lastLine = lastStderrLine(outcome.stderrTail);
   const detail = lastLine ? `: ${lastLine}` : '';
   switch (outcome.reason) {
@@ -44,20 +47,20 @@ export function errorForOutcome(outcome: FfmpegOutcome, cause?: unknown): Ffmpeg
       return undefined;
     case 'failed': {
       const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
-      return new FfmpegExitError(`ffmpeg ${how}${detail}`, outcome);
+      return new FfmpegExitError(`${program} ${how}${detail}`, outcome);
     }
     case 'stalled':
       return new FfmpegStalledError(
-        `ffmpeg stalled: no forward progress, stopped after ${Math.round(outcome.durationMs)} ms${outcome.forcedKill ? ' (SIGKILL needed)' : ''}`,
+        `${program} stalled: no forward progress, stopped after ${Math.round(outcome.durationMs)} ms${outcome.forcedKill ? ' (SIGKILL needed)' : ''}`,
         outcome,
       );
     case 'timeout':
-      return new FfmpegTimeoutError(`ffmpeg timed out after ${Math.round(outcome.durationMs)} ms`, outcome);
+      return new FfmpegTimeoutError(`${program} timed out after ${Math.round(outcome.durationMs)} ms`, outcome);
     case 'aborted':
-      return new FfmpegAbortedError('ffmpeg was aborted', outcome, cause);
+      return new FfmpegAbortedError(`${program} was aborted`, outcome, cause);
     case 'spawn_failed': {
       const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-      return new FfmpegSpawnError(`ffmpeg could not be started${code ? ` (${code})` : ''}: ${String((cause as Error | undefined)?.message ?? cause)}`, outcome, cause);
+      return new FfmpegSpawnError(`${program} could not be started${code ? ` (${code})` : ''}: ${String((cause as Error | undefined)?.message ?? cause)}`, outcome, cause);
     }
   }
 }

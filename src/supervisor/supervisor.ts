@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn as nodeSpawn, type StdioOptions } from 'node:child_process';
+import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TypedEmitter } from 'tiny-typed-emitter';
 import type { FfmpegError } from './errors.js';
@@ -95,7 +96,7 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
       const settle = (outcome: FfmpegOutcome, cause?: unknown): void => {
         this.#outcome = outcome;
         this.emit('exit', outcome);
-        const error: FfmpegError | undefined = errorForOutcome(outcome, cause);
+        const error: FfmpegError | undefined = errorForOutcome(outcome, cause, programName(this.#ffmpegPath));
         if (error) reject(error);
         else resolve(outcome);
       };
@@ -343,4 +344,9 @@ class SupervisedRun {
       args: this.#args,
     };
   }
+}
+
+/** `ffprobe` for `/usr/bin/ffprobe`, `ffmpeg` for anything that does not say otherwise. */
+function programName(binaryPath: string): string {
+  return /ffprobe/i.test(basename(binaryPath)) ? 'ffprobe' : 'ffmpeg';
 }

@@ -10,8 +10,9 @@ import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { isProcessAlive } from '../helpers/processes.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
-// Blocked in read() on a FIFO, Debian's 5.1 ignores SIGTERM (SA_RESTART) and needs SIGKILL;
-// the 2018 static build honours the SIGTERM and exits by itself.
+// Blocked in read() on a FIFO while still probing the input, Debian's 5.1 ignores SIGTERM
+// (SA_RESTART) and needs SIGKILL; the 2018 static build exits on that SIGTERM. (Once it is past
+// probing and blocked mid-run, the 2018 build ignores SIGTERM as well: the demo shows it.)
 const binaries = [
   { name: 'npm static build', path: resolveFfmpegPath(), ignoresSigtermInRead: false },
   { name: 'Debian ffmpeg', path: '/usr/bin/ffmpeg', ignoresSigtermInRead: true },
