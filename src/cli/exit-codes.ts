@@ -1,0 +1,109 @@
+import { RemuxError } from '../remux/errors.js';
+import type { RemuxErrorKind } from '../remux/types.js';
+import { FfmpegError } from '../supervisor/errors.js';
+import type { OutcomeReason } from '../supervisor/outcome.js';
+
+/** The CLI's exit codes, one per kind of outcome. The `--help` text shows the same table. */
+export const EXIT_CODES = Object.freeze({
+  /** ffmpeg completed (and, for `remux`, the MP4 was checked and renamed into place). */
+  completed: 0,
+  /** ffmpeg failed: non-zero exit, or a remux that failed for a generic or timestamp reason. */
+  failed: 1,
+  /** Bad usage: unknown option, missing argument, bad duration. */
+  usage: 2,
+  /** The watchdog saw no forward progress in time and stopped ffmpeg. */
+  stalled: 3,
+  /** The overall deadline (`--timeout`, or the remux budget) ran out. */
+  timeout: 4,
+  /** ffmpeg or ffprobe could not be found or started. */
+  spawnFailed: 5,
+  /** `remux`: ffmpeg finished but the MP4 did not pass the check. */
+  outputInvalid: 6,
+  /** `remux`: the video codec cannot be made browser-playable. */
+  codecUnsupported: 7,
+  /** Interrupted by SIGINT (Ctrl-C): ffmpeg stopped, temp files removed. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: ffmpeg stopped, temp files removed. */
+  terminated: 143,
+} as const);
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** The rows of the `--help` table, in order. */
+export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = Object.freeze([
+  [EXIT_CODES.completed, 'completed'],
+  [EXIT_CODES.failed, 'ffmpeg failed (remux: a generic or timestamp failure on the last rung)'],
+  [EXIT_CODES.usage, 'bad usage'],
+  [EXIT_CODES.stalled, 'stalled: no forward progress, ffmpeg stopped'],
+  [EXIT_CODES.timeout, 'timeout: the overall deadline ran out'],
+  [EXIT_CODES.spawnFailed, 'ffmpeg/ffprobe not found or could not be started'],
+  [EXIT_CODES.outputInvalid, 'remux: the output did not pass the check'],
+  [EXIT_CODES.codecUnsupported, 'remux: the video codec is not supported'],
+  [EXIT_CODES.interrupted, 'aborted by SIGINT (Ctrl-C)'],
+  [EXIT_CODES.terminated, 'aborted by SIGTERM'],
+]);
+
+/** The exit code for an abort by `signal`: 143 for SIGTERM, else 130 (SIGINT). */
+export function exitCodeForSignal(signal: NodeJS.Signals | undefined): number {
+  if (signal === 'SIGTERM') return EXIT_CODES.terminated;
+  return EXIT_CODES.interrupted;
+}
+
+/** `run`: the exit code for a supervisor outcome's `reason`. */
+export function exitCodeForReason(reason: OutcomeReason, abortSignal?: NodeJS.Signals): number {
+  switch (reason) {
+    case 'completed':
+      return EXIT_CODES.completed;
+    case 'failed':
+      return EXIT_CODES.failed;
+    case 'stalled':
+      return EXIT_CODES.stalled;
+    case 'timeout':
+      return EXIT_CODES.timeout;
+    case 'spawn_failed':
+      return EXIT_CODES.spawnFailed;
+    case 'aborted':
+      return exitCodeForSignal(abortSignal);
+  }
+}
+
+/** `remux`: the exit code for a `RemuxError`'s `kind`. */
+export function exitCodeForRemuxKind(kind: RemuxErrorKind, abortSignal?: NodeJS.Signals): number {
+  switch (kind) {
+    case 'non_monotonic_dts':
+    case 'timestamps_unset':
+    case 'invalid_duration':
+    case 'generic':
+      return EXIT_CODES.failed;
+    case 'codec_unsupported':
+      return EXIT_CODES.codecUnsupported;
+    case 'output_invalid':
+      return EXIT_CODES.outputInvalid;
+    case 'stalled':
+      return EXIT_CODES.stalled;
+    case 'timeout':
+      return EXIT_CODES.timeout;
+    case 'spawn_failed':
+      return EXIT_CODES.spawnFailed;
+    case 'aborted':
+      return exitCodeForSignal(abortSignal);
+  }
+}
+
+/**
+ * The exit code for whatever a command rejected with: a `RemuxError` by its `kind`, another
+ * `FfmpegError` by its outcome's `reason`, a missing binary → 5, anything else → 1.
+ */
+export function exitCodeForError(error: unknown, abortSignal?: NodeJS.Signals): number {
+  if (error instanceof RemuxError) return exitCodeForRemuxKind(error.kind, abortSignal);
+  if (error instanceof FfmpegError) {
+    if (error.code === 'ERR_FFMPEG_NOT_FOUND') return EXIT_CODES.spawnFailed;
+    if (error.outcome) return exitCodeForReason(error.outcome.reason, abortSignal);
+  }
+  return EXIT_CODES.failed;
+}
+
+/** After SIGINT or SIGTERM the exit code is 130 or 143, whatever the run's outcome; `undefined` when no signal came. */
+export function signalled(signal: NodeJS.Signals | undefined): number | undefined {
+  return signal === undefined ? undefined : exitCodeForSignal(signal);
+}

@@ -1,0 +1,186 @@
+import { parseArgs } from 'node:util';
+import { parseDuration } from './durations.js';
+
+/** The options `remux` and `run` share. Durations are in ms; `undefined` means the library's default. */
+export interface SupervisionFlags {
+  readonly stallTimeoutMs: number | undefined;
+  readonly startupGraceMs: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly killGraceMs: number | undefined;
+  readonly ffmpegPath: string | undefined;
+  /** One JSON object per event per line on stdout instead of the human display. */
+  readonly json: boolean;
+}
+
+/** `ffmpeg-supervisor remux <part>... -o <out.mp4>` */
+export interface RemuxCommand extends SupervisionFlags {
+  readonly command: 'remux';
+  readonly inputs: readonly string[];
+  readonly output: string;
+  readonly ffprobePath: string | undefined;
+  readonly sidecars: boolean;
+}
+
+/** `ffmpeg-supervisor run [options] -- <ffmpeg args>` */
+export interface RunCommand extends SupervisionFlags {
+  readonly command: 'run';
+  readonly ffmpegArgs: readonly string[];
+  readonly expectedDurationMs: number | undefined;
+}
+
+export type CommandName = 'remux' | 'run';
+
+/** What the command line asks for: a command to run, help, the version, or a usage error. */
+export type CliRequest =
+  | RemuxCommand
+  | RunCommand
+  | { readonly command: 'help' }
+  | { readonly command: 'version' }
+  | { readonly command: 'usage-error'; readonly message: string };
+
+const SHARED_OPTIONS = {
+  'stall-timeout': { type: 'string' },
+  'startup-grace': { type: 'string' },
+  timeout: { type: 'string' },
+  'kill-grace': { type: 'string' },
+  ffmpeg: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+const REMUX_OPTIONS = {
+  ...SHARED_OPTIONS,
+  output: { type: 'string', short: 'o' },
+  ffprobe: { type: 'string' },
+  sidecars: { type: 'boolean' },
+} as const;
+
+const RUN_OPTIONS = { ...SHARED_OPTIONS, 'expected-duration': { type: 'string' } } as const;
+
+/** Raised inside the parser and turned into a `usage-error` request. */
+class UsageError extends Error {}
+
+/**
+ * Pure: `process.argv.slice(2)` → what to do. Never throws and never exits: a bad command line
+ * becomes `{ command: 'usage-error', message }` with a one-line, lower-case message.
+ */
+export function parseCliArgs(argv: readonly string[]): CliRequest {
+  try {
+    return parseOrThrow(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return { command: 'usage-error', message: error.message };
+    throw error;
+  }
+}
+
+function parseOrThrow(argv: readonly string[]): CliRequest {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('missing command (remux or run)');
+  if (first === 'remux' || first === 'run') {
+    const end = rest.indexOf('--');
+    const ownArgs = end === -1 ? rest : rest.slice(0, end);
+    if (ownArgs.includes('-h') || ownArgs.includes('--help')) return { command: 'help' };
+    if (ownArgs.includes('--version')) return { command: 'version' };
+    return first === 'remux' ? parseRemux(rest) : parseRun(rest);
+  }
+  if (first === '-h' || first === '--help' || first === 'help') return { command: 'help' };
+  if (first === '--version') return { command: 'version' };
+  if (first.startsWith('-')) throw new UsageError(`expected a command (remux or run) before ${quote(first)}`);
+  throw new UsageError(`unknown command ${quote(first)} (expected remux or run)`);
+}
+
+function parseRemux(args: readonly string[]): RemuxCommand {
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({ args: [...args], options: REMUX_OPTIONS, allowPositionals: true, strict: true }),
+  );
+  if (positionals.length === 0) throw new UsageError('remux needs at least one input part');
+  if (!values.output) throw new UsageError('remux needs -o <out.mp4>');
+  const emptyPart = positionals.find((part) => part.length === 0);
+  if (emptyPart !== undefined) throw new UsageError('an input part is an empty string');
+  if (positionals.includes(values.output)) throw new UsageError(`the output ${quote(values.output)} is also an input`);
+  return {
+    command: 'remux',
+    inputs: positionals,
+    output: values.output,
+    ffprobePath: pathOption(values.ffprobe, '--ffprobe'),
+    sidecars: values.sidecars ?? false,
+    ...supervisionFlags(values),
+  };
+}
+
+function parseRun(args: readonly string[]): RunCommand {
+  const end = args.indexOf('--');
+  if (end === -1) throw new UsageError("run needs '--' before the ffmpeg arguments: run [options] -- <ffmpeg args>");
+  const ffmpegArgs = args.slice(end + 1);
+  const { values } = withUsageErrors(() =>
+    parseArgs({ args: args.slice(0, end), options: RUN_OPTIONS, allowPositionals: false, strict: true }),
+  );
+  if (ffmpegArgs.length === 0) throw new UsageError("no ffmpeg arguments after '--'");
+  if (ffmpegArgs.includes('-progress')) {
+    throw new UsageError('remove -progress from the ffmpeg arguments: the supervisor adds its own');
+  }
+  return {
+    command: 'run',
+    ffmpegArgs,
+    expectedDurationMs: durationOption(values['expected-duration'], '--expected-duration', 1),
+    ...supervisionFlags(values),
+  };
+}
+
+interface SharedValues {
+  readonly 'stall-timeout'?: string;
+  readonly 'startup-grace'?: string;
+  readonly timeout?: string;
+  readonly 'kill-grace'?: string;
+  readonly ffmpeg?: string;
+  readonly json?: boolean;
+}
+
+function supervisionFlags(values: SharedValues): SupervisionFlags {
+  return {
+    stallTimeoutMs: durationOption(values['stall-timeout'], '--stall-timeout', 1),
+    startupGraceMs: durationOption(values['startup-grace'], '--startup-grace', 0),
+    timeoutMs: durationOption(values.timeout, '--timeout', 1),
+    killGraceMs: durationOption(values['kill-grace'], '--kill-grace', 0),
+    ffmpegPath: pathOption(values.ffmpeg, '--ffmpeg'),
+    json: values.json ?? false,
+  };
+}
+
+/** Runs `util.parseArgs`, turning its errors into one-line usage errors. */
+function withUsageErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw error;
+    throw new UsageError(firstSentence((error as Error).message));
+  }
+}
+
+function durationOption(text: string | undefined, name: string, minMs: number): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    throw new UsageError(`bad duration for ${name}: ${quote(text)} (use e.g. 500ms, 90s, 2m, 1h; a bare number is seconds)`);
+  }
+  if (ms < minMs) throw new UsageError(`${name} must be more than 0; got ${quote(text)}`);
+  return ms;
+}
+
+function pathOption(text: string | undefined, name: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (text.length === 0) throw new UsageError(`${name} needs a path`);
+  return text;
+}
+
+/** `Unknown option '--x'. To specify …` → `unknown option '--x'`. */
+function firstSentence(message: string): string {
+  const sentence = message.split(/\.(?:\s|$)/)[0] ?? message;
+  return sentence.charAt(0).toLowerCase() + sentence.slice(1);
+}
+
+function quote(text: string): string {
+  return `'${text}'`;
+}

@@ -1,0 +1,40 @@
+import { RemuxLadder } from '../remux/ladder.js';
+import { EXIT_CODES, exitCodeForError, signalled } from './exit-codes.js';
+import type { RemuxCommand } from './parse-args.js';
+import type { ProgressDisplay } from './progress-display.js';
+
+/** What a command needs from `main`: where to report, the abort signal, and which signal fired. */
+export interface CommandContext {
+  readonly display: ProgressDisplay;
+  readonly signal: AbortSignal;
+  /** The signal that aborted the run, once one did. */
+  readonly receivedSignal: () => NodeJS.Signals | undefined;
+}
+
+/** `remux`: runs the ladder with the display wired to its events; resolves with the exit code. */
+export async function runRemuxCommand(command: RemuxCommand, { display, signal, receivedSignal }: CommandContext): Promise<number> {
+  let exitCode: number;
+  try {
+    const ladder = new RemuxLadder({
+      ffmpegPath: command.ffmpegPath,
+      ffprobePath: command.ffprobePath,
+      stallTimeoutMs: command.stallTimeoutMs,
+      startupGraceMs: command.startupGraceMs,
+      killGraceMs: command.killGraceMs,
+      sidecars: command.sidecars,
+    });
+    ladder.on('decision', (decision) => display.decision(decision));
+    ladder.on('attempt', (attempt) => display.attempt(attempt));
+    ladder.on('progress', (progress) => display.progress(progress));
+    ladder.on('stall', (stall) => display.stall(stall));
+    ladder.on('attemptEnd', (attempt) => display.attemptEnd(attempt));
+    const result = await ladder.remux({ inputs: command.inputs, output: command.output, signal, timeoutMs: command.timeoutMs });
+    exitCode = signalled(receivedSignal()) ?? EXIT_CODES.completed;
+    display.remuxResult(result, exitCode);
+  } catch (error) {
+    exitCode = signalled(receivedSignal()) ?? exitCodeForError(error);
+    display.failure(error, exitCode);
+  }
+  display.close();
+  return exitCode;
+}

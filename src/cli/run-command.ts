@@ -1,0 +1,32 @@
+import { FfmpegSupervisor } from '../supervisor/supervisor.js';
+import { EXIT_CODES, exitCodeForError, signalled } from './exit-codes.js';
+import type { RunCommand } from './parse-args.js';
+import type { CommandContext } from './remux-command.js';
+
+/** `run`: supervises one ffmpeg command with the display wired to its events; resolves with the exit code. */
+export async function runFfmpegCommand(command: RunCommand, { display, signal, receivedSignal }: CommandContext): Promise<number> {
+  let exitCode: number;
+  try {
+    const supervisor = new FfmpegSupervisor({
+      args: command.ffmpegArgs,
+      ffmpegPath: command.ffmpegPath,
+      stallTimeoutMs: command.stallTimeoutMs,
+      startupGraceMs: command.startupGraceMs,
+      timeoutMs: command.timeoutMs,
+      killGraceMs: command.killGraceMs,
+      expectedDurationUs: command.expectedDurationMs === undefined ? undefined : command.expectedDurationMs * 1_000,
+      signal,
+    });
+    supervisor.on('spawn', (info) => display.spawn(info));
+    supervisor.on('progress', (progress) => display.progress(progress));
+    supervisor.on('stall', (stall) => display.stall(stall));
+    const outcome = await supervisor.run();
+    exitCode = signalled(receivedSignal()) ?? EXIT_CODES.completed;
+    display.runResult(outcome, exitCode);
+  } catch (error) {
+    exitCode = signalled(receivedSignal()) ?? exitCodeForError(error);
+    display.failure(error, exitCode);
+  }
+  display.close();
+  return exitCode;
+}

@@ -1,0 +1,63 @@
+import { EXIT_CODE_TABLE } from './exit-codes.js';
+
+export const PROGRAM = 'ffmpeg-supervisor';
+
+/** The synopsis, printed under a usage error. */
+export const USAGE = `Usage:
+  ${PROGRAM} remux <part>... -o <out.mp4> [options]
+  ${PROGRAM} run [options] -- <ffmpeg args>
+  ${PROGRAM} --help | --version`;
+
+/** The `--help` text. */
+export function helpText(version: string): string {
+  const exitCodes = EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`).join('\n');
+  return `${PROGRAM} ${version}: supervise ffmpeg with live progress, stall detection and clean stops.
+
+${USAGE}
+
+Commands:
+  remux   Turn a recording (one MPEG-TS file, or its parts in order) into a browser-playable
+          MP4: probe, copy or transcode, climb the strategy ladder on timestamp errors, check
+          the result, and only then rename it onto <out.mp4>.
+  run     Supervise any ffmpeg command the same way. Everything after -- goes to ffmpeg;
+          leave out -progress (the supervisor adds it).
+
+Options:
+  --stall-timeout <dur>      no forward progress for this long: stalled, ffmpeg stopped
+                             (default 90s)
+  --startup-grace <dur>      extra allowance before the first progress (default 30s)
+  --timeout <dur>            overall deadline (run: none; remux: 20m + 1m per GiB, at most 2h)
+  --kill-grace <dur>         wait between SIGTERM and SIGKILL when stopping ffmpeg (default 5s)
+  --ffmpeg <path>            ffmpeg binary (default: $FFMPEG_PATH, then
+                             @ffmpeg-installer/ffmpeg, then PATH)
+  --json                     one JSON object per event per line on stdout
+  -h, --help                 show this help
+  --version                  print the version
+
+remux options:
+  -o, --output <out.mp4>     the MP4 to write (required)
+  --ffprobe <path>           ffprobe binary (default: $FFPROBE_PATH, then
+                             @ffprobe-installer/ffprobe, then PATH)
+  --sidecars                 also write <out.mp4>.meta.json on success, <out.mp4>.err.log
+                             on failure
+
+run options:
+  --expected-duration <dur>  length of the output, to show a percent and an ETA
+
+Durations: 500ms, 90s, 2m, 1h, 1m30s; a bare number is seconds.
+
+Progress goes to stderr: one line redrawn in place on a terminal, plain lines otherwise.
+With --json, stdout carries the events decision, attempt, spawn, progress, stall,
+attemptEnd, signal, and last result or error (exitCode, message, stderrTail).
+
+Exit codes:
+${exitCodes}
+Ctrl-C or SIGTERM stops ffmpeg (and removes the remux temp file), then exits 130 or 143
+whatever the outcome. A second Ctrl-C exits at once: ffmpeg is still killed, but a temp
+file may stay behind.
+
+Examples:
+  ${PROGRAM} remux "rec part 1.ts" "rec part 2.ts" -o rec.mp4
+  ${PROGRAM} run --stall-timeout 30s --expected-duration 10m -- -i in.mkv out.mp4
+`;
+}

@@ -1,0 +1,101 @@
+import { describe, expect, test } from 'vitest';
+import { parseCliArgs } from '../../src/cli/parse-args.js';
+
+const NO_FLAGS = {
+  stallTimeoutMs: undefined,
+  startupGraceMs: undefined,
+  timeoutMs: undefined,
+  killGraceMs: undefined,
+  ffmpegPath: undefined,
+  json: false,
+};
+
+describe('parseCliArgs: remux', () => {
+  test.each([
+    {
+      argv: ['remux', 'a.ts', '-o', 'out.mp4'],
+      expected: { command: 'remux', inputs: ['a.ts'], output: 'out.mp4', ffprobePath: undefined, sidecars: false, ...NO_FLAGS },
+    },
+    {
+      argv: ['remux', 'part 1.ts', 'part 2.ts', '--output=out.mp4', '--json', '--sidecars'],
+      expected: { inputs: ['part 1.ts', 'part 2.ts'], output: 'out.mp4', json: true, sidecars: true },
+    },
+    {
+      argv: ['remux', '-o', 'o.mp4', 'a.ts', '--stall-timeout', '90s', '--startup-grace', '0s', '--timeout', '1h', '--kill-grace', '500ms'],
+      expected: { stallTimeoutMs: 90_000, startupGraceMs: 0, timeoutMs: 3_600_000, killGraceMs: 500 },
+    },
+    {
+      argv: ['remux', 'a.ts', '-o', 'o.mp4', '--stall-timeout', '2', '--ffmpeg', '/opt/ffmpeg', '--ffprobe', '/opt/ffprobe'],
+      expected: { stallTimeoutMs: 2_000, ffmpegPath: '/opt/ffmpeg', ffprobePath: '/opt/ffprobe' },
+    },
+    { argv: ['remux', '-o', 'o.mp4', '--', '-odd name.ts'], expected: { inputs: ['-odd name.ts'] } },
+  ])('$argv', ({ argv, expected }) => {
+    expect(parseCliArgs(argv)).toMatchObject({ command: 'remux', ...expected });
+  });
+});
+
+describe('parseCliArgs: run', () => {
+  test.each([
+    {
+      argv: ['run', '--', '-i', 'in.ts', '-c', 'copy', 'out.mp4'],
+      expected: { command: 'run', ffmpegArgs: ['-i', 'in.ts', '-c', 'copy', 'out.mp4'], expectedDurationMs: undefined, ...NO_FLAGS },
+    },
+    {
+      argv: ['run', '--expected-duration', '10m', '--stall-timeout', '1s', '--json', '--', '-i', 'x', '--', '-h'],
+      expected: { ffmpegArgs: ['-i', 'x', '--', '-h'], expectedDurationMs: 600_000, stallTimeoutMs: 1_000, json: true },
+    },
+  ])('$argv', ({ argv, expected }) => {
+    expect(parseCliArgs(argv)).toMatchObject({ command: 'run', ...expected });
+  });
+});
+
+describe('parseCliArgs: help and version', () => {
+  test.each([
+    [['--help'], 'help'],
+    [['-h'], 'help'],
+    [['help'], 'help'],
+    [['remux', '--help'], 'help'],
+    [['remux', '-h', '--bogus'], 'help'],
+    [['run', '-h'], 'help'],
+    [['run', '--help', '--', '-i', 'x'], 'help'],
+    [['--version'], 'version'],
+    [['remux', '--version'], 'version'],
+  ])('%j → %s', (argv, command) => {
+    expect(parseCliArgs(argv)).toEqual({ command });
+  });
+
+  test('a -h among the ffmpeg arguments goes to ffmpeg', () => {
+    expect(parseCliArgs(['run', '--', '-h'])).toMatchObject({ command: 'run', ffmpegArgs: ['-h'] });
+  });
+});
+
+describe('parseCliArgs: usage errors', () => {
+  test.each([
+    [[], /^missing command/],
+    [['convert', 'a.ts'], /^unknown command 'convert'/],
+    [['-o', 'x.mp4'], /^expected a command \(remux or run\) before '-o'/],
+    [['remux', 'a.ts'], /^remux needs -o <out\.mp4>$/],
+    [['remux', '-o', 'out.mp4'], /^remux needs at least one input part$/],
+    [['remux', 'a.ts', '-o'], /^option '-o, --output <value>' argument missing$/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--bogus'], /^unknown option '--bogus'$/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--json=yes'], /^option '--json' does not take an argument$/],
+    [['remux', 'a.ts', '-o', 'a.ts'], /^the output 'a\.ts' is also an input$/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--stall-timeout', 'soon'], /^bad duration for --stall-timeout: 'soon' \(use e\.g\. 500ms/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--stall-timeout', '0s'], /^--stall-timeout must be more than 0/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--timeout', '0'], /^--timeout must be more than 0/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--kill-grace', '5 s'], /^bad duration for --kill-grace: '5 s'/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--ffmpeg', ''], /^--ffmpeg needs a path$/],
+    [['run', '-i', 'in.ts', 'out.mp4'], /^run needs '--' before the ffmpeg arguments/],
+    [['run', '--'], /^no ffmpeg arguments after '--'$/],
+    [['run', 'in.ts', '--', '-i', 'x'], /^unexpected argument 'in\.ts'$/],
+    [['run', '-o', 'x', '--', '-i', 'x'], /^unknown option '-o'$/],
+    [['run', '--sidecars', '--', '-i', 'x'], /^unknown option '--sidecars'$/],
+    [['run', '--expected-duration', 'long', '--', '-i', 'x'], /^bad duration for --expected-duration: 'long'/],
+    [['run', '--', '-i', 'x', '-progress', 'pipe:1', 'out.mp4'], /^remove -progress from the ffmpeg arguments/],
+  ])('%j', (argv, message) => {
+    const request = parseCliArgs(argv);
+    expect(request.command).toBe('usage-error');
+    expect(request).toMatchObject({ message: expect.stringMatching(message) });
+    expect((request as { message: string }).message).not.toMatch(/\n/);
+  });
+});

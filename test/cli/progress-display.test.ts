@@ -1,0 +1,312 @@
+import { describe, expect, test } from 'vitest';
+import { type DisplayMode, ProgressDisplay } from '../../src/cli/progress-display.js';
+import { RemuxError } from '../../src/remux/errors.js';
+import type { RemuxAttempt, RemuxResult } from '../../src/remux/ladder-types.js';
+import type { RunnableStrategyDecision } from '../../src/remux/types.js';
+import { errorForOutcome, type FfmpegOutcome } from '../../src/supervisor/outcome.js';
+import type { FfmpegProgress } from '../../src/supervisor/progress-parser.js';
+import type { FfmpegStall } from '../../src/supervisor/supervisor.js';
+
+const CLEAR = '\r\x1b[2K';
+
+function makeDisplay(mode: DisplayMode, columns?: number) {
+  const chunks: string[] = [];
+  let now = 1_000;
+  const display = new ProgressDisplay({
+    mode,
+    stream: { write: (chunk: string) => chunks.push(chunk), columns },
+    now: () => now,
+    barWidth: 10,
+  });
+  return {
+    display,
+    chunks,
+    text: () => chunks.join(''),
+    lines: () => chunks.join('').split('\n').filter(Boolean),
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+function progress(outTimeS: number, extra: Partial<FfmpegProgress> = {}): FfmpegProgress & { strategy: 'default' } {
+  return {
+    outTimeUs: outTimeS * 1_000_000,
+    totalSize: outTimeS * 100_000,
+    frame: Math.round(outTimeS * 25),
+    fps: 0,
+    speed: 2,
+    bitrateKbps: 800,
+    percent: outTimeS * 10,
+    done: false,
+    raw: { progress: 'continue', some_key_nobody_needs: 'x' },
+    strategy: 'default',
+    ...extra,
+  };
+}
+
+function outcome(extra: Partial<FfmpegOutcome> = {}): FfmpegOutcome {
+  return {
+    reason: 'completed',
+    exitCode: 0,
+    signal: null,
+    durationMs: 1_234.5,
+    forcedKill: false,
+    stderrTail: '',
+    stderrTruncated: false,
+    lastProgress: progress(9.5, { done: true }),
+    progressEnded: true,
+    pid: 4242,
+    args: ['-nostdin', '-progress', 'pipe:3'],
+    ...extra,
+  };
+}
+
+const decision: RunnableStrategyDecision = {
+  strategy: 'default',
+  reason: 'h264 8-bit: the video can be copied',
+  videoCodec: 'h264',
+  bitDepth: 8,
+  hasVideo: true,
+  probeFailed: false,
+  audioTrackCount: 1,
+};
+
+const attemptStart = { strategy: 'default' as const, args: ['-i', 'file:x.ts'], index: 0 };
+
+function attempt(extra: Partial<RemuxAttempt> = {}): RemuxAttempt {
+  return {
+    strategy: 'default',
+    args: ['-i', 'file:x.ts'],
+    outcome: outcome(),
+    kind: 'none',
+    classification: undefined,
+    durationMs: 1_234.5,
+    stderrTail: '',
+    error: undefined,
+    ...extra,
+  };
+}
+
+const result: RemuxResult = {
+  output: '/rec/out.mp4',
+  strategy: 'default',
+  decision,
+  attempts: [attempt()],
+  probes: [],
+  durationMs: 1_500,
+};
+
+const stall: FfmpegStall & { strategy: 'default' } = {
+  stalledForMs: 3_000,
+  lastOutTimeUs: 4_200_000,
+  phase: 'running',
+  lastProgress: undefined,
+  pid: 4242,
+  stallTimeoutMs: 3_000,
+  strategy: 'default',
+};
+
+describe('ProgressDisplay: TTY', () => {
+  test('redraws one line in place, at most every 100 ms, and ends it before a message', () => {
+    const { display, text, advance } = makeDisplay('tty');
+    display.attempt(attemptStart);
+    display.progress(progress(1));
+    advance(50);
+    display.progress(progress(2)); // held back
+    advance(60);
+    display.progress(progress(3));
+    display.stall(stall);
+    expect(text()).toBe(
+      'attempt 1: default (copy the video, skip the first second, re-encode the audio to AAC)\n' +
+        `${CLEAR}[default]  █░░░░░░░░░  10.0%  00:00:01.00  frame 25  2.00x  ETA 5s` +
+        `${CLEAR}[default]  ███░░░░░░░  30.0%  00:00:03.00  frame 75  2.00x  ETA 4s\n` +
+        '[default] stalled: no forward progress for 3.0s (since 00:00:04.20); stopping ffmpeg\n',
+    );
+  });
+
+  test('a line held back by the interval is drawn before the next message, so the screen shows the latest numbers', () => {
+    const { display, text } = makeDisplay('tty');
+    display.progress(progress(1));
+    display.progress(progress(2));
+    display.remuxResult(result, 0);
+    expect(text()).toContain(`${CLEAR}[default]  ██░░░░░░░░  20.0%`);
+    expect(text().endsWith('\ndone: wrote /rec/out.mp4 (strategy default, 00:00:09.50 of media) in 1.5s\n')).toBe(true);
+  });
+
+  test('the done block is drawn at once, as 100 %', () => {
+    const { display, text } = makeDisplay('tty');
+    display.progress(progress(1));
+    display.progress(progress(9.5, { done: true }));
+    expect(text().endsWith(`${CLEAR}[default]  ██████████ 100.0%  00:00:09.50  frame 238  2.00x  ETA 0s`)).toBe(true);
+  });
+
+  test('the live line is cut to the terminal width', () => {
+    const { display, chunks } = makeDisplay('tty', 30);
+    display.progress(progress(1));
+    expect(chunks[0]).toBe(`${CLEAR}[default]  █░░░░░░░░░  10.0%…`);
+  });
+
+  test('close() ends the live line; a second close() writes nothing', () => {
+    const { display, chunks } = makeDisplay('tty');
+    display.progress(progress(1));
+    display.close();
+    display.close();
+    expect(chunks.at(-1)).toBe('\n');
+    expect(chunks).toHaveLength(2);
+  });
+});
+
+describe('ProgressDisplay: plain', () => {
+  test('a line per attempt, progress only every 2 s or each new tenth of the percent, then the result', () => {
+    const { display, lines, advance } = makeDisplay('plain');
+    display.decision(decision);
+    display.attempt(attemptStart);
+    display.progress(progress(0.5)); // 5 %: no new tenth, under 2 s
+    advance(500);
+    display.progress(progress(1)); // 10 %: a new tenth
+    advance(500);
+    display.progress(progress(1.2)); // same tenth, 0.5 s later
+    advance(2_000);
+    display.progress(progress(1.3, { percent: undefined })); // 2 s since the last line
+    display.remuxResult(result, 0);
+    expect(lines()).toEqual([
+      'probe: h264 8-bit: the video can be copied',
+      'attempt 1: default (copy the video, skip the first second, re-encode the audio to AAC)',
+      'progress [default]  10.0%  00:00:01.00  frame 25  2.00x  ETA 5s',
+      'progress [default]  00:00:01.30  frame 33  2.00x',
+      'done: wrote /rec/out.mp4 (strategy default, 00:00:09.50 of media) in 1.5s',
+    ]);
+  });
+
+  test('no escape sequences and no carriage returns', () => {
+    const { display, text, advance } = makeDisplay('plain');
+    display.attempt(attemptStart);
+    for (let second = 1; second <= 10; second += 1) {
+      advance(1_000);
+      display.progress(progress(second));
+    }
+    display.stall(stall);
+    expect(text()).not.toMatch(/[\r\x1b]/);
+  });
+
+  test('a failed attempt and a failure show the kind, the exit code and the last stderr lines', () => {
+    const { display, lines } = makeDisplay('plain');
+    const stderrTail = ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'Non-monotonous DTS in output stream 0:1', ''].join('\n');
+    const failed = attempt({
+      kind: 'non_monotonic_dts',
+      outcome: outcome({ reason: 'failed', exitCode: 1 }),
+      stderrTail,
+      classification: {
+        kind: 'non_monotonic_dts',
+        retryWithFallback: true,
+        retryWithTranscode: true,
+        matchedLine: 'Non-monotonous DTS in output stream 0:1',
+        warnings: [],
+        cosmetic: [],
+        exitCode: 1,
+      },
+    });
+    display.attemptEnd(failed);
+    display.failure(new RemuxError('remux failed (non_monotonic_dts) in strategy default: x', { kind: 'non_monotonic_dts', attempts: [failed] }), 1);
+    expect(lines()).toEqual([
+      '[default] failed: non_monotonic_dts: Non-monotonous DTS in output stream 0:1',
+      'non_monotonic_dts (exit 1): remux failed (non_monotonic_dts) in strategy default: x',
+      'ffmpeg stderr (last lines):',
+      '  line 2',
+      '  line 3',
+      '  line 4',
+      '  line 5',
+      '  Non-monotonous DTS in output stream 0:1',
+    ]);
+  });
+
+  test('an abort shows no stderr', () => {
+    const { display, lines } = makeDisplay('plain');
+    display.signal('SIGINT');
+    display.failure(errorForOutcome(outcome({ reason: 'aborted', stderrTail: 'Exiting normally, received signal 15.' })), 130);
+    expect(lines()).toEqual([
+      'received SIGINT: stopping ffmpeg and cleaning up (Ctrl-C again to exit at once)',
+      'aborted (exit 130): ffmpeg was aborted',
+    ]);
+  });
+
+  test('a successful attempt end writes nothing (the result line says it)', () => {
+    const { display, chunks } = makeDisplay('plain');
+    display.attemptEnd(attempt());
+    expect(chunks).toEqual([]);
+  });
+});
+
+describe('ProgressDisplay: JSON', () => {
+  test('one small object per event per line, every progress block, the result last', () => {
+    const { display, lines } = makeDisplay('json');
+    display.decision(decision);
+    display.attempt(attemptStart);
+    display.progress(progress(1));
+    display.progress(progress(1.01));
+    display.stall(stall);
+    display.attemptEnd(attempt({ stderrTail: 'a long stderr that only the error event may carry' }));
+    display.remuxResult(result, 0);
+    const events = lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.map((event) => event.event)).toEqual(['decision', 'attempt', 'progress', 'progress', 'stall', 'attemptEnd', 'result']);
+    expect(events[0]).toEqual({ event: 'decision', ...decision });
+    expect(events[2]).toEqual({
+      event: 'progress',
+      strategy: 'default',
+      outTimeUs: 1_000_000,
+      percent: 10,
+      speed: 2,
+      frame: 25,
+      fps: 0,
+      totalSize: 100_000,
+      bitrateKbps: 800,
+      done: false,
+    });
+    expect(events[4]).toEqual({ event: 'stall', strategy: 'default', phase: 'running', stalledForMs: 3_000, lastOutTimeUs: 4_200_000, stallTimeoutMs: 3_000, pid: 4242 });
+    expect(events[5]).toEqual({
+      event: 'attemptEnd',
+      strategy: 'default',
+      kind: 'none',
+      durationMs: 1_234.5,
+      outcome: { reason: 'completed', exitCode: 0, signal: null, forcedKill: false, durationMs: 1_235 },
+    });
+    expect(events[6]).toEqual({ event: 'result', exitCode: 0, output: '/rec/out.mp4', strategy: 'default', attempts: 1, durationMs: 1_500, outTimeUs: 9_500_000 });
+    expect(lines().join('\n')).not.toMatch(/stderr|some_key_nobody_needs/);
+  });
+
+  test('the error event carries the code, the kind, the attempts and the stderr tail', () => {
+    const { display, lines } = makeDisplay('json');
+    const stalled = attempt({ kind: 'stalled', outcome: outcome({ reason: 'stalled', exitCode: 255, forcedKill: true }), stderrTail: 'tail of stderr' });
+    display.failure(new RemuxError('remux failed (stalled) in strategy default: stalled', { kind: 'stalled', attempts: [stalled], outcome: stalled.outcome }), 3);
+    expect(JSON.parse(lines()[0] ?? '')).toEqual({
+      event: 'error',
+      exitCode: 3,
+      name: 'RemuxError',
+      code: 'ERR_REMUX_FAILED',
+      kind: 'stalled',
+      message: 'remux failed (stalled) in strategy default: stalled',
+      outcome: { reason: 'stalled', exitCode: 255, signal: null, forcedKill: true, durationMs: 1_235 },
+      attempts: [{ strategy: 'default', kind: 'stalled', reason: 'stalled' }],
+      stderrTail: 'tail of stderr',
+    });
+  });
+
+  test('run: spawn, result with the outcome, and a signal event', () => {
+    const { display, lines } = makeDisplay('json');
+    display.spawn({ pid: 4242, args: ['-i', 'x'] });
+    display.signal('SIGTERM');
+    display.runResult(outcome(), 0);
+    expect(lines().map((line) => JSON.parse(line))).toEqual([
+      { event: 'spawn', pid: 4242, args: ['-i', 'x'] },
+      { event: 'signal', signal: 'SIGTERM' },
+      {
+        event: 'result',
+        exitCode: 0,
+        outcome: { reason: 'completed', exitCode: 0, signal: null, forcedKill: false, durationMs: 1_235 },
+        outTimeUs: 9_500_000,
+        frame: 238,
+      },
+    ]);
+  });
+});
