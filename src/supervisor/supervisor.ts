@@ -5,6 +5,7 @@ import { TypedEmitter } from 'tiny-typed-emitter';
 import type { FfmpegError } from './errors.js';
 import { ForwardProgressTracker } from './forward-progress.js';
 import { createLineSplitter } from './line-splitter.js';
+import { onAbort } from './abort-fanout.js';
 import { registerLiveRun } from './host-exit.js';
 import { type FfmpegSupervisorOptions, type ResolvedSupervisorOptions, resolveSupervisorOptions } from './options.js';
 import { errorForOutcome, type FfmpegOutcome, type OutcomeReason, type StopReason } from './outcome.js';
@@ -254,14 +255,13 @@ class SupervisedRun {
         this.#stop('timeout');
       }, timeoutMs);
     }
-    signal?.addEventListener(
-      'abort',
-      () => {
+    if (signal) {
+      const unsubscribe = onAbort(signal, () => {
         this.#abortCause = signal.reason;
         this.#stop('aborted');
-      },
-      { once: true, signal: this.#teardown.signal },
-    );
+      });
+      this.#teardown.signal.addEventListener('abort', unsubscribe, { once: true });
+    }
   }
 
   #onProgressLine(line: string): void {
@@ -287,11 +287,14 @@ class SupervisedRun {
     this.#unregisterLiveRun?.();
     this.#clearRunTimers();
     // A grandchild may still hold the pipes: wait a bounded time for 'close', then cut them.
+    // During a stop, the survivors of the group get the rest of their grace first.
+    const drainMs = Math.max(this.#options.pipeDrainMs, this.#terminator?.msUntilKill ?? 0);
     this.#drainTimer = this.#options.clock.setTimeout(() => {
       this.#drainTimer = undefined;
+      this.#terminator?.sweep();
       for (const stream of this.#child?.stdio ?? []) stream?.destroy();
       this.#finish();
-    }, this.#options.pipeDrainMs);
+    }, drainMs);
   }
 
   #clearRunTimers(): void {
@@ -317,6 +320,8 @@ class SupervisedRun {
   }
 
   #teardownRun(): void {
+    this.#terminator?.sweep();
+    this.#terminator?.dispose();
     this.#teardown.abort();
     this.#clearRunTimers();
     if (this.#drainTimer !== undefined) this.#options.clock.clearTimeout(this.#drainTimer);

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { TimerClock } from './clock.js';
+import { processGroupHasMembers } from './process-group.js';
 
 export interface TerminatorOptions {
   readonly child: ChildProcess;
@@ -11,8 +12,11 @@ export interface TerminatorOptions {
 
 /**
  * Stops one process in steps: SIGTERM to its group, SIGKILL to the group after `killGraceMs`.
- * Once `markExited()` is called (the process was reaped) no signal is ever sent again, so a
- * recycled pid is never hit.
+ * Once `markExited()` is called (the process was reaped) its pid is never signalled again, so a
+ * recycled pid is never hit. If a stop was under way when the leader exited (a wrapper script
+ * that died on SIGTERM while the ffmpeg it started ignores it), the group's SIGKILL still comes
+ * at the end of the grace, and `sweep()` sends it at once, but only while `/proc` shows members
+ * left in the group: a group with members keeps its id, so nothing else can be hit.
  */
 export class Terminator {
   readonly #options: TerminatorOptions;
@@ -20,6 +24,7 @@ export class Terminator {
   #exited = false;
   #started = false;
   #forcedKill = false;
+  #killAt = 0;
 
   constructor(options: TerminatorOptions) {
     this.#options = options;
@@ -39,12 +44,43 @@ export class Terminator {
     if (this.#started || this.#exited) return;
     this.#started = true;
     this.#send('SIGTERM');
+    this.#killAt = this.#options.clock.now() + this.#options.killGraceMs;
     this.#killTimer = this.#options.clock.setTimeout(() => {
       this.#killTimer = undefined;
-      if (this.#exited) return;
+      if (this.#exited) {
+        this.sweep();
+        return;
+      }
       this.#forcedKill = true;
       this.#send('SIGKILL');
     }, this.#options.killGraceMs);
+  }
+
+  /** Milliseconds until the scheduled SIGKILL, or 0 when none is pending. */
+  get msUntilKill(): number {
+    return this.#killTimer === undefined ? 0 : Math.max(0, this.#killAt - this.#options.clock.now());
+  }
+
+  /**
+   * After the leader was reaped during a stop: SIGKILL what is left of its group, if anything.
+   * Does nothing when no stop was started (a normal exit leaves the host's processes alone).
+   */
+  sweep(): void {
+    const { child, useProcessGroup } = this.#options;
+    if (!this.#started || !this.#exited || !useProcessGroup || child.pid === undefined) return;
+    if (!processGroupHasMembers(child.pid)) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      this.#forcedKill = true;
+    } catch {
+      // The last member left in between.
+    }
+  }
+
+  /** Cancels the pending SIGKILL (the run settled). */
+  dispose(): void {
+    if (this.#killTimer !== undefined) this.#options.clock.clearTimeout(this.#killTimer);
+    this.#killTimer = undefined;
   }
 
   /** Sends SIGKILL at once (host shutdown); no-op after exit. */
@@ -54,10 +90,10 @@ export class Terminator {
     this.#send('SIGKILL');
   }
 
+  /** The process was reaped; a pending SIGKILL now only sweeps what is left of the group. */
   markExited(): void {
     this.#exited = true;
-    if (this.#killTimer !== undefined) this.#options.clock.clearTimeout(this.#killTimer);
-    this.#killTimer = undefined;
+    if (!this.#started) this.dispose();
   }
 
   #send(signal: NodeJS.Signals): void {

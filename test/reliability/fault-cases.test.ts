@@ -714,12 +714,9 @@ test('case 18: a grandchild that escaped the group (setsid) keeps the pipes → 
   await expectResourcesBackTo(baseline);
 });
 
-// KNOWN BUG (reported to the lead): when the group leader exits on the SIGTERM (a wrapper script
-// that does not `exec`, here `sh`) but a member ignores it (ffmpeg blocked in read(), here the
-// fake deaf to SIGTERM), markExited() cancels the SIGKILL: the run settles as `stalled` after
-// pipeDrainMs with the pipes cut, and the real worker keeps running for ever. Flip to `test` once
-// the group still gets its SIGKILL after the leader's exit while the pipes are held.
-test.fails('case 18: a wrapper script without exec whose ffmpeg ignores SIGTERM → the group SIGKILL still reaches ffmpeg [KNOWN BUG: cancelled when the wrapper exits]', async () => {
+// A wrapper script that does not `exec` leads the group and dies on the SIGTERM, while the ffmpeg
+// it started ignores it: the group's SIGKILL must still reach ffmpeg after the leader is reaped.
+test('case 18: a wrapper script without exec whose ffmpeg ignores SIGTERM → the group SIGKILL still reaches ffmpeg', async () => {
   const fake = makeFake(scenarios.ignoresSigterm(scenarios.progressThenHang({ blocks: 1 })));
   const wrapper = writeScript(join(freshDir(), 'ffmpeg-wrapper'), `${shellQuote(fake.path)} "$@"`); // no exec: sh leads the group
   const supervisor = new FfmpegSupervisor({ ffmpegPath: wrapper, args: [...FAKE_ARGS], stallTimeoutMs: 400, startupGraceMs: 30_000, killGraceMs: 300, pipeDrainMs: 300 });
@@ -730,7 +727,7 @@ test.fails('case 18: a wrapper script without exec whose ffmpeg ignores SIGTERM 
   expect(await waitUntilGone(worker, 1_000)).toBe(true);
 });
 
-test.fails.each(realDebian)('case 18 on real ffmpeg ($name): `sh -c ffmpeg` (no exec) stuck reading a silent input → ffmpeg is SIGKILLed with its group [KNOWN BUG: it survives]', async ({ path }) => {
+test.each(realDebian)('case 18 on real ffmpeg ($name): `sh -c ffmpeg` (no exec) stuck reading a silent input → ffmpeg is SIGKILLed with its group', async ({ path }) => {
   const wrapper = writeScript(join(freshDir(), 'ffmpeg-wrapper'), `${shellQuote(path)} "$@"\necho "never reached" >&2`);
   const { supervisor } = superviseReal(wrapper, ['-hide_banner', '-i', `file:${fifo('wrapped')}`, '-f', 'null', '-'], {
     stallTimeoutMs: 1_000,
