@@ -26,11 +26,14 @@ export interface RemuxLadderOptions {
   readonly sidecars?: boolean;
   /** ffmpeg `-loglevel` for attempts; the classifier needs warnings. @default 'level+warning' */
   readonly logLevel?: string;
-  /** Passed to every supervisor (the test kit's in-process fake). */
+  /** Passed to every supervisor and probe (the test kit's in-process fake); then no binary has to exist. */
   readonly spawn?: SpawnFunction;
   /** Passed to every supervisor: kill ffmpeg with the host even on SIGKILL (Linux). @default false */
   readonly parentDeathSignal?: boolean;
-  /** What the ffmpeg binary can do; skips probing it (`-version`, `-h long`). @default probeCapabilities(ffmpegPath) */
+  /**
+   * What the ffmpeg binary can do; skips probing it (`-version`, `-h long`).
+   * @default probeCapabilities(ffmpegPath), or `MODERN_FFMPEG_CAPABILITIES` when `spawn` is given
+   */
   readonly capabilities?: FfmpegCapabilities;
 }
 

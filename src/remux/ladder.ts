@@ -1,6 +1,6 @@
 import { rename, stat, writeFile } from 'node:fs/promises';
 import { TypedEmitter } from 'tiny-typed-emitter';
-import { probeCapabilities } from '../supervisor/capabilities.js';
+import { MODERN_FFMPEG_CAPABILITIES, probeCapabilities } from '../supervisor/capabilities.js';
 import { type TimerClock, systemClock, validateClock } from '../supervisor/clock.js';
 import { FfmpegError } from '../supervisor/errors.js';
 import { resolveSupervisorOptions } from '../supervisor/options.js';
@@ -53,8 +53,9 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       new RemuxError(message, { kind, attempts, ...extra });
 
     if (request.signal?.aborted) throw fail('aborted', 'remux aborted before it started', { cause: request.signal.reason });
-    const ffmpegPath = resolveFfmpegPath(this.#options.ffmpegPath);
-    const ffprobePath = resolveFfprobePath(this.#options.ffprobePath);
+    const injected = this.#options.spawn !== undefined;
+    const ffmpegPath = injected && !this.#options.ffmpegPath ? 'ffmpeg' : resolveFfmpegPath(this.#options.ffmpegPath);
+    const ffprobePath = injected && !this.#options.ffprobePath ? 'ffprobe' : resolveFfprobePath(this.#options.ffprobePath);
     const totalBytes = await totalSizeOf(inputs, fail);
     const deadlineAt = startedAt + (request.timeoutMs ?? remuxDeadlineMs(totalBytes));
     const remainingMs = () => Math.max(1, deadlineAt - this.#clock.now());
@@ -64,8 +65,10 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     this.emit('decision', decision);
     if (decision.strategy === 'unsupported') throw fail('codec_unsupported', `cannot make ${decision.videoCodec} browser-playable: ${decision.reason}`);
 
+    // An injected spawn has no binary to probe: assume a modern ffmpeg unless told otherwise.
     const capabilities =
       this.#options.capabilities ??
+      (injected ? MODERN_FFMPEG_CAPABILITIES : undefined) ??
       (await probeCapabilities(ffmpegPath).catch((error: unknown) => {
         throw fail('spawn_failed', `ffmpeg could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${(error as Error).message}`, { cause: error });
       }));
@@ -132,6 +135,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
             signal,
             clock: this.#options.clock,
             spawn: this.#options.spawn,
+            parentDeathSignal: this.#options.parentDeathSignal,
           }),
         );
       } catch (error) {
@@ -206,6 +210,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
         signal,
         clock: this.#options.clock,
         spawn: this.#options.spawn,
+        parentDeathSignal: this.#options.parentDeathSignal,
       });
     } catch (caught) {
       // Aborted (or ffprobe vanished) while checking: the attempt did not deliver a checked file.

@@ -15,7 +15,10 @@ export interface ProbeMediaOptions {
   readonly killGraceMs?: number;
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
+  /** Replaces `child_process.spawn` (the test kit's fake); then no binary has to exist. */
   readonly spawn?: SpawnFunction;
+  /** Linux: kill ffprobe with the host even on SIGKILL (see `FfmpegSupervisor`). @default false */
+  readonly parentDeathSignal?: boolean;
 }
 
 /** Largest ffprobe answer read; a JSON description of a recording is a few KiB. */
@@ -32,7 +35,7 @@ export async function probeMedia(path: string, options: ProbeMediaOptions = {}):
     throw new TypeError(`probeMedia: path must be a non-empty string; got ${JSON.stringify(path)}.`);
   }
   const supervisor = new FfmpegSupervisor({
-    ffmpegPath: resolveFfprobePath(options.ffprobePath),
+    ffmpegPath: options.spawn && !options.ffprobePath ? 'ffprobe' : resolveFfprobePath(options.ffprobePath),
     args: probeArgs(path),
     watchProgress: false,
     stdout: 'pipe',
@@ -41,6 +44,7 @@ export async function probeMedia(path: string, options: ProbeMediaOptions = {}):
     signal: options.signal,
     clock: options.clock,
     spawn: options.spawn,
+    parentDeathSignal: options.parentDeathSignal,
     stderrTailBytes: 8 * 1024,
   });
   const chunks: Buffer[] = [];

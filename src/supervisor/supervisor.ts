@@ -56,7 +56,9 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
   constructor(options: FfmpegSupervisorOptions) {
     super();
     this.options = resolveSupervisorOptions(options);
-    this.#ffmpegPath = resolveFfmpegPath(this.options.ffmpegPath);
+    // With an injected spawn (the test kit's fake) no binary is needed: the name is only a label.
+    this.#ffmpegPath =
+      this.options.spawn && !this.options.ffmpegPath ? 'ffmpeg' : resolveFfmpegPath(this.options.ffmpegPath);
   }
 
   get ffmpegPath(): string {

@@ -15,6 +15,23 @@ export interface FakeFfmpegScenario {
   readonly capabilities?: { readonly version?: string; readonly statsPeriod?: boolean; readonly fpsMode?: boolean };
   /** Write `ready pid=<pid>` on stderr once the signal handlers are installed. @default true */
   readonly announceReady?: boolean;
+  /**
+   * What the fake says when run as ffprobe (its name holds `ffprobe`, or it is asked for
+   * `-show_streams`): the JSON of this recording. @default H.264 8-bit + AC-3, 60 s
+   */
+  readonly probe?: FakeProbe;
+}
+
+/** A recording as the fake ffprobe describes it (an MP4, the ladder's output, is described as the ladder makes it). */
+export interface FakeProbe {
+  /** @default 60 */
+  readonly durationSec?: number;
+  /** ffprobe's codec name (`h264`, `hevc`, `mpeg2video`), or `'none'` for a radio recording. @default 'h264' */
+  readonly videoCodec?: string;
+  /** `yuv420p10le` makes 10-bit video. @default 'yuv420p' */
+  readonly pixFmt?: string;
+  /** One codec name per audio track; empty for none. @default ['ac3'] */
+  readonly audioCodecs?: readonly string[];
 }
 
 /** Numbers of one progress block, as ffmpeg writes them. Missing keys are written as ffmpeg would. */

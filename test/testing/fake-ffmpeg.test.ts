@@ -321,7 +321,9 @@ describe('output files', () => {
     const ok = runFake({ steps: [{ writeOutputText: 'fake mp4 ✓' }] }, [output]);
     const missing = path.join(dir, 'nope', 'out.mp4');
     const failing = runFake({ steps: [{ writeOutputText: 'x' }, { exit: 0 }] }, [`file:${missing}`]);
-    expect(await ok.exited).toEqual({ code: 0, signal: null });
+    const okExit = await ok.exited;
+    await ok.closed;
+    expect(okExit, `stderr: ${ok.stderr()}`).toEqual({ code: 0, signal: null });
     expect(readFileSync(output, 'utf8')).toBe('fake mp4 ✓');
     expect(await failing.exited).toEqual({ code: 1, signal: null });
     await failing.closed;
@@ -331,7 +333,8 @@ describe('output files', () => {
 
 describe('stderr flood', () => {
   test('writes exactly the bytes asked for through a paused reader, as valid UTF-8 with \\r redraws', async () => {
-    const run = runFake(scenarios.stderrFlood(400_000));
+    // The wait lets the reader pause before the flood starts, even on a loaded machine.
+    const run = runFake({ steps: [{ wait: 300 }, ...scenarios.stderrFlood(400_000).steps] });
     const readyLine = (await run.waitForStderr(/^ready pid=\d+\n/))[0];
     run.child.stderr?.pause(); // the pipe fills up; the fake must wait, not drop or die
     await sleep(200);
