@@ -41,7 +41,9 @@ const failsWithDts = (): FakeFfmpegScenario =>
 function ladderWith(routes: Parameters<typeof routeFakesByArgs>[0], otherwise: FakeFfmpegScenario, options = {}) {
   const fake = routeFakesByArgs(routes, otherwise);
   routed.push(fake);
-  const ladder = new RemuxLadder({ ffmpegPath: fake.path, stallTimeoutMs: 400, startupGraceMs: 200, killGraceMs: 300, ...options });
+  // The stall tests stall after progress (the running phase), so the startup grace can be generous
+  // enough for the fake's Node start-up on a loaded machine.
+  const ladder = new RemuxLadder({ ffmpegPath: fake.path, stallTimeoutMs: 400, startupGraceMs: 10_000, killGraceMs: 300, ...options });
   const stalls: string[] = [];
   const attempts: string[] = [];
   ladder.on('stall', (stall) => stalls.push(stall.strategy));

@@ -31,7 +31,10 @@ function supervise(scenario: FakeFfmpegScenario, options: Partial<FfmpegSupervis
   return { supervisor, events };
 }
 
-const short = { stallTimeoutMs: 400, startupGraceMs: 200, killGraceMs: 300 } as const;
+// A generous startup grace: on a loaded machine the fake's own Node start-up can take longer
+// than a short stall timeout. Tests of the startup phase set their own.
+const short = { stallTimeoutMs: 400, startupGraceMs: 10_000, killGraceMs: 300 } as const;
+const shortStartup = { ...short, startupGraceMs: 200 } as const;
 
 describe('FfmpegSupervisor on the fake ffmpeg (real time, short timeouts)', () => {
   test('completes: resolves after exit 0 with progress=end seen; exit fires once', async () => {
@@ -67,7 +70,7 @@ describe('FfmpegSupervisor on the fake ffmpeg (real time, short timeouts)', () =
   });
 
   test('silent from the start → stalled in the startup phase', async () => {
-    const { supervisor, events } = supervise(scenarios.silentHang(), short);
+    const { supervisor, events } = supervise(scenarios.silentHang(), shortStartup);
     const error = await rejectionOf(supervisor.run());
     expect(error.outcome?.reason).toBe('stalled');
     expect(events.stalls[0]).toMatchObject({ phase: 'startup', lastOutTimeUs: undefined });
@@ -83,7 +86,7 @@ describe('FfmpegSupervisor on the fake ffmpeg (real time, short timeouts)', () =
   });
 
   test('a grandchild holding the pipes is removed by the group kill; settles without waiting for it', async () => {
-    const { supervisor, events } = supervise(scenarios.withGrandchild(scenarios.silentHang(), 60_000), short);
+    const { supervisor, events } = supervise(scenarios.withGrandchild(scenarios.silentHang(), 60_000), shortStartup);
     const error = await rejectionOf(supervisor.run());
     expect(error.outcome?.reason).toBe('stalled');
     const grandchildPid = Number(/grandchild pid=(\d+)/.exec(events.stderr.join('\n'))?.[1]);
@@ -208,7 +211,7 @@ describe('FfmpegSupervisor on the fake ffmpeg (real time, short timeouts)', () =
   });
 
   test('a SIGTERM while ffmpeg still probes (exit 1) keeps the latched reason', async () => {
-    const { supervisor } = supervise({ ...scenarios.silentHang(), exitCodeOnSignal: 1 }, short);
+    const { supervisor } = supervise({ ...scenarios.silentHang(), exitCodeOnSignal: 1 }, shortStartup);
     const error = await rejectionOf(supervisor.run());
     expect(error.outcome).toMatchObject({ reason: 'stalled', exitCode: 1 });
   });
@@ -223,12 +226,12 @@ describe('FfmpegSupervisor on the fake ffmpeg (real time, short timeouts)', () =
   });
 
   test('an event loop blocked past the stall timeout with progress buffered: no false stall', async () => {
-    const { supervisor, events } = supervise(scenarios.completes({ blocks: 40, everyMs: 25 }), {
-      stallTimeoutMs: 300,
-      startupGraceMs: 0,
+    const { supervisor, events } = supervise(scenarios.completes({ blocks: 80, everyMs: 25 }), {
+      stallTimeoutMs: 500,
+      startupGraceMs: 10_000,
     });
     supervisor.once('progress', () => {
-      const until = Date.now() + 700; // blocked while the fake keeps writing
+      const until = Date.now() + 1_100; // blocked for twice the stall timeout while the fake keeps writing
       while (Date.now() < until) {
         // busy
       }
