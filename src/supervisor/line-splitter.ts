@@ -14,5 +14,11 @@ export const MAX_LINE_LENGTH = 64 * 1024;
 export function createLineSplitter(): Transform {
   // `skipOverflow` exists in split2 4.x but is missing from its type definitions.
   const options: split2.Options & { skipOverflow: boolean } = { maxLength: MAX_LINE_LENGTH, skipOverflow: true };
-  return split2(LINE_END, options);
+  // At the end of the stream split2 flushes what it holds even when it overflowed: the mapper
+  // drops such a line (split2 skips a mapped `undefined`).
+  return split2(LINE_END, dropOverlong, options);
+}
+
+function dropOverlong(line: string): string | undefined {
+  return line.length > MAX_LINE_LENGTH ? undefined : line;
 }

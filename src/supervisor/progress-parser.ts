@@ -37,6 +37,9 @@ export class ProgressParser {
     const key = line.slice(0, separator).trim();
     const value = line.slice(separator + 1).trim();
     if (key.length === 0) return undefined;
+    // A block ends only at a whole `progress=continue|end`: a line cut by the process dying
+    // (`progress=en`) does not complete one.
+    if (key === 'progress' && value !== 'continue' && value !== 'end') return undefined;
     this.#pending[key] = value;
     if (key !== 'progress') return undefined;
     const raw = this.#pending;

@@ -761,11 +761,8 @@ test('case 19: 3 MB of stderr without a single line end → completes; what the 
   expect(Math.max(0, ...events.stderr.map((line) => line.length))).toBeLessThanOrEqual(MAX_LINE_LENGTH + 64 * 1024);
 });
 
-// KNOWN BUG (reported to the lead): split2's flush pushes whatever it still holds at the end of
-// the stream, overflowed or not, so a line longer than MAX_LINE_LENGTH that never ended comes
-// out as one 'stderr' event of up to MAX_LINE_LENGTH + one chunk, although line-splitter.ts
-// promises such lines are skipped. Flip to `test` once the splitter drops overlong lines.
-test.fails('case 19: a line longer than MAX_LINE_LENGTH that never ends is skipped, not emitted [KNOWN BUG: split2 flushes it at the end]', async () => {
+// split2 flushes what it holds at the end of the stream; the splitter must drop an overlong line there too.
+test('case 19: a line longer than MAX_LINE_LENGTH that never ends is skipped, not emitted', async () => {
   const { supervisor, events } = superviseFake(scenarios.stderrFlood(200_000, { newlines: false }));
   await supervisor.run();
   expect(Math.max(0, ...events.stderr.map((line) => line.length))).toBeLessThanOrEqual(MAX_LINE_LENGTH);

@@ -77,3 +77,10 @@ describe('ProgressParser', () => {
     expect(parseProgressBlock({ out_time_us: '10', out_time_ms: '20', out_time: '00:00:01.0' }).outTimeUs).toBe(10);
   });
 });
+
+test('a progress line cut mid-value (progress=en) ends no block', () => {
+  const parser = new ProgressParser();
+  expect(parser.pushLine('out_time_us=5')).toBeUndefined();
+  expect(parser.pushLine('progress=en')).toBeUndefined();
+  expect(parser.pushLine('progress=')).toBeUndefined();
+});
