@@ -1,8 +1,10 @@
 import { rename, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { TypedEmitter } from 'tiny-typed-emitter';
 import { MODERN_FFMPEG_CAPABILITIES, probeCapabilities } from '../supervisor/capabilities.js';
 import { type TimerClock, systemClock, validateClock } from '../supervisor/clock.js';
 import { FfmpegError } from '../supervisor/errors.js';
+import { registerTempFile } from '../supervisor/host-exit.js';
 import { resolveSupervisorOptions } from '../supervisor/options.js';
 import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../supervisor/resolve-path.js';
@@ -57,6 +59,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     const ffmpegPath = injected && !this.#options.ffmpegPath ? 'ffmpeg' : resolveFfmpegPath(this.#options.ffmpegPath);
     const ffprobePath = injected && !this.#options.ffprobePath ? 'ffprobe' : resolveFfprobePath(this.#options.ffprobePath);
     const totalBytes = await totalSizeOf(inputs, fail);
+    await requireDirectory(dirname(output), fail);
     const deadlineAt = startedAt + (request.timeoutMs ?? remuxDeadlineMs(totalBytes));
     const remainingMs = () => Math.max(1, deadlineAt - this.#clock.now());
 
@@ -75,11 +78,13 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     const listPath = inputs.length > 1 ? tempPathFor(output, 'concat').replace(/\.[^.]+$/, '.txt') : undefined;
     const input: StrategyInput = listPath ? { kind: 'concat', listPath } : { kind: 'file', path: inputs[0] as string };
     const expectedDurationSec = sumDurations(probes);
+    const unregisterList = listPath ? registerTempFile(listPath) : undefined;
     try {
       if (listPath) await writeFile(listPath, buildConcatList(inputs));
       let strategy: RemuxStrategy | undefined = decision.strategy;
       while (strategy) {
         const temp = tempPathFor(output);
+        const unregisterTemp = registerTempFile(temp);
         try {
           const args = buildStrategyArgs(strategy, {
             input,
@@ -106,6 +111,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
           if (!strategy) throw this.#failure(checked, attempts);
         } finally {
           await removeQuietly(temp);
+          unregisterTemp();
         }
       }
       throw fail('generic', 'the ladder ended without a result');
@@ -114,6 +120,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       throw error;
     } finally {
       await removeQuietly(listPath);
+      unregisterList?.();
     }
   }
 
@@ -313,6 +320,18 @@ async function totalSizeOf(
     }
   }
   return total;
+}
+
+async function requireDirectory(
+  directory: string,
+  fail: (kind: RemuxError['kind'], message: string, extra?: { cause?: unknown }) => RemuxError,
+): Promise<void> {
+  try {
+    if ((await stat(directory)).isDirectory()) return;
+  } catch (error) {
+    throw fail('generic', `the output directory ${directory} does not exist or cannot be read`, { cause: error });
+  }
+  throw fail('generic', `the output directory ${directory} is not a directory`);
 }
 
 function sumDurations(probes: readonly ProbeResult[]): number | undefined {

@@ -1,10 +1,19 @@
+import { rmSync } from 'node:fs';
+
 /** Something that can kill its process group at once. */
 export interface KillableRun {
   killNow(): void;
 }
 
 const liveRuns = new Set<KillableRun>();
+const tempFiles = new Set<string>();
 let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', killAllLiveRuns);
+}
 
 /**
  * Registers a live run so that a normal host exit (`process.exit`, the event loop emptying,
@@ -13,19 +22,38 @@ let exitHookInstalled = false;
  * `installShutdownHandlers()` and the `parentDeathSignal` option for those cases.
  */
 export function registerLiveRun(run: KillableRun): () => void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', killAllLiveRuns);
-  }
+  installExitHook();
   liveRuns.add(run);
   return () => liveRuns.delete(run);
 }
 
-/** SIGKILLs every live supervised process group now. Returns how many were signalled. */
+/**
+ * Registers a temporary file (a ladder's partial output or concat list) to be removed if the
+ * host exits while it exists, after the processes writing it were killed. Returns the
+ * unregister function.
+ */
+export function registerTempFile(path: string): () => void {
+  installExitHook();
+  tempFiles.add(path);
+  return () => tempFiles.delete(path);
+}
+
+/**
+ * SIGKILLs every live supervised process group now, then removes every registered temporary
+ * file (synchronously: this also runs in an `exit` handler). Returns how many groups were signalled.
+ */
 export function killAllLiveRuns(): number {
   const count = liveRuns.size;
   for (const run of liveRuns) run.killNow();
   liveRuns.clear();
+  for (const path of tempFiles) {
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // Nothing more can be done at exit.
+    }
+  }
+  tempFiles.clear();
   return count;
 }
 

@@ -837,7 +837,8 @@ test.each(REAL_FFMPEG)('case 23 (ladder, real $name): the output directory is mi
   const { ladder } = recordLadder({ ffmpegPath: path });
   const error = await rejectionOf<RemuxError>(ladder.remux({ inputs: [input], output }));
   expect(error.kind).toBe('generic');
-  expect(error.message).toMatch(/missing-dir.*No such file or directory/);
+  expect(error.message).toMatch(/the output directory \S*missing-dir does not exist/);
+  expect(error.attempts).toEqual([]); // refused before probing or running anything
   expect(existsSync(dirname(output))).toBe(false);
   expect(dotFilesIn(out)).toEqual([]);
 });

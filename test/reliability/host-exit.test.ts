@@ -162,10 +162,8 @@ test('case 22: the host calls process.exit(0) while jobs run → the exit hook S
   await expectAllGone(run);
 });
 
-// KNOWN GAP (reported to the lead): the exit hook kills the processes but nothing removes the
-// ladder's temp file, since remux()'s `finally` never runs. Flip to `test` once the ladder
-// registers its temp paths for synchronous removal in the exit hook / shutdown handlers.
-test.fails('case 22: process.exit(0) while a ladder job runs → its temp file is removed [KNOWN GAP: it stays]', async () => {
+// remux()'s `finally` never runs on process.exit: the exit hook removes the registered temp file.
+test('case 22: process.exit(0) while a ladder job runs → its temp file is removed', async () => {
   const run = await hostEndedBy('exit', 'none');
   expect(existsSync(run.tempPath)).toBe(false);
 });
@@ -188,9 +186,9 @@ test.each(['SIGTERM', 'SIGINT'] as const)('case 22: %s to a host with installShu
   await expectAllGone(run);
 });
 
-// KNOWN GAP (reported to the lead): installShutdownHandlers() kills the groups and re-raises the
-// signal at once; the ladder never gets to its `finally`, so the temp file stays.
-test.fails.each(['SIGTERM', 'SIGINT'] as const)('case 22: %s with installShutdownHandlers() → the ladder temp file is removed [KNOWN GAP: it stays]', async (signal) => {
+// installShutdownHandlers() re-raises the signal at once, so the ladder never reaches its `finally`:
+// the handler removes the registered temp file itself.
+test.each(['SIGTERM', 'SIGINT'] as const)('case 22: %s with installShutdownHandlers() → the ladder temp file is removed', async (signal) => {
   const run = await hostEndedBy(signal, 'handlers');
   expect(existsSync(run.tempPath)).toBe(false);
 });
