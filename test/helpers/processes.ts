@@ -25,22 +25,31 @@ export async function waitForProcessGone(pid: number, timeoutMs = 5_000): Promis
   return true;
 }
 
-const tracked = new Set<number>();
+/** A tracked pid with its start time, so a pid the kernel has recycled is never signalled. */
+const tracked = new Map<number, string>();
 
 /** Registers a pid (and its process group) for {@link killTracked}. Returns the pid. */
 export function trackPid(pid: number | undefined): number {
   if (pid === undefined) throw new Error('trackPid: the process has no pid (did the spawn fail?)');
-  tracked.add(pid);
+  const startTime = readProcStat(pid)?.startTime;
+  if (startTime !== undefined) tracked.set(pid, startTime);
   return pid;
 }
 
-/** SIGKILLs every tracked process and its group that is still there, waits until they are gone, and forgets them. */
+/**
+ * SIGKILLs every tracked process and its group that is still the same process (same start
+ * time: pids wrap here), waits until they are gone, and forgets them.
+ */
 export async function killTracked(timeoutMs = 5_000): Promise<void> {
-  const pids = [...tracked];
+  const entries = [...tracked];
   tracked.clear();
-  for (const pid of pids) {
-    trySignal(-pid); // the group: a detached child leads one, its grandchildren stay in it
-    if (isProcessAlive(pid)) trySignal(pid);
+  const pids: number[] = [];
+  for (const [pid, startTime] of entries) {
+    const stat = readProcStat(pid);
+    if (stat === undefined || stat.startTime !== startTime) continue; // gone, or a recycled pid
+    pids.push(pid);
+    if (stat.pgrp === pid) trySignal(-pid); // it leads its group: its grandchildren stay in it
+    trySignal(pid);
   }
   const gone = await Promise.all(pids.map((pid) => waitForProcessGone(pid, timeoutMs)));
   const left = pids.filter((_, index) => !gone[index]);
@@ -55,7 +64,7 @@ function trySignal(target: number): void {
   }
 }
 
-function readProcStat(pid: number): { state: string; pgrp: number } | undefined {
+function readProcStat(pid: number): { state: string; pgrp: number; startTime: string } | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -63,6 +72,7 @@ function readProcStat(pid: number): { state: string; pgrp: number } | undefined 
     return undefined;
   }
   // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses, so split after the last `)`.
-  const [state = '', , pgrp = ''] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { state, pgrp: Number(pgrp) };
+  // Field 22 (starttime) is the 20th after the `)`.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', pgrp: Number(fields[2]), startTime: fields[19] ?? '' };
 }
