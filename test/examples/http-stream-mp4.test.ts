@@ -8,6 +8,7 @@ import { createTempDir, ffprobeJson, generateTs, NPM_FFMPEG_PATH, removeTempDir,
 type Service = ReturnType<typeof createStreamService>;
 const services: Service[] = [];
 const fakes: FakeFfmpeg[] = [];
+const cacheDirs: string[] = [];
 let dir: string;
 
 beforeAll(() => {
@@ -17,12 +18,14 @@ beforeAll(() => {
 afterEach(async () => {
   for (const service of services.splice(0)) await service.close();
   for (const fake of fakes.splice(0)) fake.cleanup();
+  for (const cacheDir of cacheDirs.splice(0)) removeTempDir(cacheDir);
 });
 
 afterAll(() => removeTempDir(dir));
 
 async function start(options: Omit<Parameters<typeof createStreamService>[0], 'recordingsDir' | 'cacheDir'>, name: string) {
   const cacheDir = createTempDir(`http-stream-${name}-`);
+  cacheDirs.push(cacheDir);
   const service = createStreamService({ recordingsDir: dir, cacheDir, ...options });
   services.push(service);
   const base = await service.listen();
