@@ -1,4 +1,4 @@
-import { rename, stat, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TypedEmitter } from 'tiny-typed-emitter';
 import { MODERN_FFMPEG_CAPABILITIES, probeCapabilities } from '../supervisor/capabilities.js';
@@ -15,15 +15,10 @@ import { buildConcatList } from './concat-list.js';
 import { decideStrategy } from './decide-strategy.js';
 import { RemuxError } from './errors.js';
 import type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxRequest, RemuxResult } from './ladder-types.js';
-import {
-  fileSize,
-  findOutputProblem,
-  removeQuietly,
-  sidecarPaths,
-  tempPathFor,
-  writeFileAtomic,
-} from './output-file.js';
-import { probeMedia } from './probe-media.js';
+import { fileSize, findOutputProblem, removeQuietly, tempPathFor } from './output-file.js';
+import { type ProbeMediaOptions, probeMedia } from './probe-media.js';
+import { type FailRemux, requireDirectory, totalSizeOf, validateRequest } from './remux-request.js';
+import { writeFailureSidecar, writeSuccessSidecars } from './sidecars.js';
 import { remuxDeadlineMs } from './remux-deadline.js';
 import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
 
@@ -104,7 +99,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
           this.emit('attemptEnd', checked);
           if (checked.kind === 'none') {
             await rename(temp, output);
-            await this.#writeSuccessSidecars(output, checked, decision);
+            if (this.#options.sidecars) await writeSuccessSidecars(output, checked, decision);
             return { output, strategy, decision, attempts, probes, durationMs: this.#clock.now() - startedAt };
           }
           strategy = nextStrategy(strategy, checked);
@@ -116,7 +111,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       }
       throw fail('generic', 'the ladder ended without a result');
     } catch (error) {
-      if (error instanceof RemuxError) await this.#writeFailureSidecar(output, error);
+      if (error instanceof RemuxError && this.#options.sidecars) await writeFailureSidecar(output, error);
       throw error;
     } finally {
       await removeQuietly(listPath);
@@ -129,22 +124,12 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     ffprobePath: string,
     signal: AbortSignal | undefined,
     remainingMs: () => number,
-    fail: (kind: RemuxError['kind'], message: string, extra?: { outcome?: FfmpegOutcome; cause?: unknown }) => RemuxError,
+    fail: FailRemux,
   ): Promise<ProbeResult[]> {
     const probes: ProbeResult[] = [];
     for (const path of inputs) {
       try {
-        probes.push(
-          await probeMedia(path, {
-            ffprobePath,
-            timeoutMs: Math.min(this.#options.probeTimeoutMs ?? 60_000, remainingMs()),
-            killGraceMs: this.#options.killGraceMs,
-            signal,
-            clock: this.#options.clock,
-            spawn: this.#options.spawn,
-            parentDeathSignal: this.#options.parentDeathSignal,
-          }),
-        );
+        probes.push(await probeMedia(path, this.#probeOptions(ffprobePath, signal, remainingMs)));
       } catch (error) {
         const outcome = (error as FfmpegError).outcome;
         const kind = outcome?.reason === 'aborted' ? 'aborted' : 'spawn_failed';
@@ -210,15 +195,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
   ): Promise<RemuxAttempt> {
     let probe: ProbeResult;
     try {
-      probe = await probeMedia(temp, {
-        ffprobePath,
-        timeoutMs: Math.min(this.#options.probeTimeoutMs ?? 60_000, remainingMs()),
-        killGraceMs: this.#options.killGraceMs,
-        signal,
-        clock: this.#options.clock,
-        spawn: this.#options.spawn,
-        parentDeathSignal: this.#options.parentDeathSignal,
-      });
+      probe = await probeMedia(temp, this.#probeOptions(ffprobePath, signal, remainingMs));
     } catch (caught) {
       // Aborted (or ffprobe vanished) while checking: the attempt did not deliver a checked file.
       const reason = (caught as FfmpegError).outcome?.reason;
@@ -233,6 +210,19 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     return { ...attempt, kind: 'output_invalid', stderrTail: `${attempt.stderrTail}\n[output check] ${problem}` };
   }
 
+  /** Every ffprobe run (inputs and the output check): supervised, within the overall deadline. */
+  #probeOptions(ffprobePath: string, signal: AbortSignal | undefined, remainingMs: () => number): ProbeMediaOptions {
+    return {
+      ffprobePath,
+      timeoutMs: Math.min(this.#options.probeTimeoutMs ?? 60_000, remainingMs()),
+      killGraceMs: this.#options.killGraceMs,
+      signal,
+      clock: this.#options.clock,
+      spawn: this.#options.spawn,
+      parentDeathSignal: this.#options.parentDeathSignal,
+    };
+  }
+
   #failure(attempt: RemuxAttempt, attempts: readonly RemuxAttempt[]): RemuxError {
     const detail = attempt.classification?.matchedLine ?? lastLine(attempt.stderrTail) ?? attempt.outcome.reason;
     return new RemuxError(`remux failed (${attempt.kind}) in strategy ${attempt.strategy}: ${detail}`, {
@@ -243,30 +233,6 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     });
   }
 
-  async #writeSuccessSidecars(output: string, attempt: RemuxAttempt, decision: RunnableStrategyDecision): Promise<void> {
-    if (!this.#options.sidecars) return;
-    const paths = sidecarPaths(output);
-    const meta = {
-      strategy: attempt.strategy,
-      reason: decision.reason,
-      videoCodec: decision.videoCodec ?? null,
-      bitDepth: decision.bitDepth ?? null,
-      audioTrackCount: decision.audioTrackCount,
-      durationMs: attempt.durationMs,
-      createdAt: new Date().toISOString(),
-    };
-    await writeFileAtomic(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);
-    await removeQuietly(paths.errorLog);
-  }
-
-  async #writeFailureSidecar(output: string, error: RemuxError): Promise<void> {
-    if (!this.#options.sidecars) return;
-    const lines = [`kind: ${error.kind}`, `error: ${error.message}`, `at: ${new Date().toISOString()}`];
-    for (const attempt of error.attempts) {
-      lines.push('', `== strategy ${attempt.strategy}: ${attempt.kind} (${attempt.outcome.reason}, exit ${attempt.outcome.exitCode}, signal ${attempt.outcome.signal})`, attempt.stderrTail);
-    }
-    await writeFileAtomic(sidecarPaths(output).errorLog, `${lines.join('\n')}\n`).catch(() => {});
-  }
 }
 
 /** The next rung after a failed attempt, or `undefined` to stop. */
@@ -287,51 +253,6 @@ function pickSupervisorOptions(options: RemuxLadderOptions) {
     spawn: options.spawn,
     parentDeathSignal: options.parentDeathSignal,
   };
-}
-
-function validateRequest(request: RemuxRequest): { inputs: readonly string[]; output: string } {
-  if (request === null || typeof request !== 'object') throw new TypeError('remux() needs { inputs, output }.');
-  const { inputs, output } = request;
-  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((input) => typeof input === 'string' && input.length > 0)) {
-    throw new TypeError(`remux(): \`inputs\` must be a non-empty array of paths; got ${JSON.stringify(inputs)}.`);
-  }
-  if (typeof output !== 'string' || output.length === 0) {
-    throw new TypeError(`remux(): \`output\` must be a non-empty path; got ${JSON.stringify(output)}.`);
-  }
-  if (inputs.includes(output)) throw new TypeError(`remux(): \`output\` must not be one of the inputs (${output}).`);
-  if (request.timeoutMs !== undefined && !(typeof request.timeoutMs === 'number' && request.timeoutMs > 0 && Number.isFinite(request.timeoutMs))) {
-    throw new TypeError(`remux(): \`timeoutMs\` must be a positive number; got ${JSON.stringify(request.timeoutMs)}.`);
-  }
-  return { inputs, output };
-}
-
-async function totalSizeOf(
-  inputs: readonly string[],
-  fail: (kind: RemuxError['kind'], message: string, extra?: { cause?: unknown }) => RemuxError,
-): Promise<number> {
-  let total = 0;
-  for (const [index, input] of inputs.entries()) {
-    try {
-      const info = await stat(input);
-      if (!info.isFile()) throw Object.assign(new Error(`${input} is not a regular file`), { code: 'EISDIR' });
-      total += info.size;
-    } catch (error) {
-      throw fail('generic', `input part ${index} (${input}) cannot be read: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  return total;
-}
-
-async function requireDirectory(
-  directory: string,
-  fail: (kind: RemuxError['kind'], message: string, extra?: { cause?: unknown }) => RemuxError,
-): Promise<void> {
-  try {
-    if ((await stat(directory)).isDirectory()) return;
-  } catch (error) {
-    throw fail('generic', `the output directory ${directory} does not exist or cannot be read`, { cause: error });
-  }
-  throw fail('generic', `the output directory ${directory} is not a directory`);
 }
 
 function sumDurations(probes: readonly ProbeResult[]): number | undefined {

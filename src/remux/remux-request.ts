@@ -1,0 +1,55 @@
+import { stat } from 'node:fs/promises';
+import type { FfmpegOutcome } from '../supervisor/outcome.js';
+import type { RemuxError } from './errors.js';
+import type { RemuxRequest } from './ladder-types.js';
+
+/** Builds a `RemuxError` that carries the attempts made so far. */
+export type FailRemux = (kind: RemuxError['kind'], message: string, extra?: { outcome?: FfmpegOutcome; cause?: unknown }) => RemuxError;
+
+/** Checks a `remux()` request's shape; a `TypeError` names the bad field. */
+export function validateRequest(request: RemuxRequest): { inputs: readonly string[]; output: string } {
+  if (request === null || typeof request !== 'object') throw new TypeError('remux() needs { inputs, output }.');
+  const { inputs, output } = request;
+  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((input) => typeof input === 'string' && input.length > 0)) {
+    throw new TypeError(`remux(): \`inputs\` must be a non-empty array of paths; got ${JSON.stringify(inputs)}.`);
+  }
+  if (typeof output !== 'string' || output.length === 0) {
+    throw new TypeError(`remux(): \`output\` must be a non-empty path; got ${JSON.stringify(output)}.`);
+  }
+  if (inputs.includes(output)) throw new TypeError(`remux(): \`output\` must not be one of the inputs (${output}).`);
+  if (request.timeoutMs !== undefined && !(typeof request.timeoutMs === 'number' && request.timeoutMs > 0 && Number.isFinite(request.timeoutMs))) {
+    throw new TypeError(`remux(): \`timeoutMs\` must be a positive number; got ${JSON.stringify(request.timeoutMs)}.`);
+  }
+  return { inputs, output };
+}
+
+/** Total bytes of all parts (each must be a readable regular file). */
+export async function totalSizeOf(
+  inputs: readonly string[],
+  fail: FailRemux,
+): Promise<number> {
+  let total = 0;
+  for (const [index, input] of inputs.entries()) {
+    try {
+      const info = await stat(input);
+      if (!info.isFile()) throw Object.assign(new Error(`${input} is not a regular file`), { code: 'EISDIR' });
+      total += info.size;
+    } catch (error) {
+      throw fail('generic', `input part ${index} (${input}) cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return total;
+}
+
+/** The output's directory must exist before anything runs: ffmpeg would name only the temp file. */
+export async function requireDirectory(
+  directory: string,
+  fail: FailRemux,
+): Promise<void> {
+  try {
+    if ((await stat(directory)).isDirectory()) return;
+  } catch (error) {
+    throw fail('generic', `the output directory ${directory} does not exist or cannot be read`, { cause: error });
+  }
+  throw fail('generic', `the output directory ${directory} is not a directory`);
+}
