@@ -10,7 +10,7 @@ import {
   removeTempDir,
   SYSTEM_FFMPEG_PATH,
 } from '../helpers/media.js';
-import { killTracked, trackPid, waitForProcessGone } from '../helpers/processes.js';
+import { killTracked, trackPid, waitForProcessGone, waitUntilBlockedInPipeRead } from '../helpers/processes.js';
 
 // These tests run the BUILT CLI (`npm test` builds first; alone: `npx tsup`).
 const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
@@ -272,6 +272,7 @@ describe.skipIf(ANY_FFMPEG === undefined)('run (real ffmpeg)', () => {
     );
     const spawned = await cli.waitForEvent('spawn');
     trackPid(spawned.pid as number);
+    await waitUntilBlockedInPipeRead(spawned.pid as number); // deaf to SIGTERM from here on
     cli.child.kill('SIGINT');
     await cli.waitForEvent('signal');
     cli.child.kill('SIGINT');

@@ -76,3 +76,22 @@ function readProcStat(pid: number): { state: string; pgrp: number; startTime: st
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { state: fields[0] ?? '', pgrp: Number(fields[2]), startTime: fields[19] ?? '' };
 }
+
+/**
+ * Polls until `pid` sits in `read()` on a pipe or FIFO (`/proc/<pid>/wchan`), the state in which
+ * Debian's ffmpeg ignores SIGTERM, so a signal sent next lands in that state and not during start-up.
+ */
+export async function waitUntilBlockedInPipeRead(pid: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let wchan = '';
+  while (Date.now() < deadline) {
+    try {
+      wchan = readFileSync(`/proc/${pid}/wchan`, 'utf8');
+    } catch {
+      wchan = '(gone)';
+    }
+    if (/pipe/.test(wchan)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`pid ${pid} never blocked in a pipe read (last wchan: ${wchan})`);
+}

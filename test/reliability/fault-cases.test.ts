@@ -31,7 +31,7 @@ import { ERROR_WRITING_TRAILER } from '../../src/testing/ffmpeg-messages.js';
 import { scenarios, UNRECOGNIZED_OPTION_STDERR } from '../../src/testing/fake-ffmpeg.js';
 import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
 import { createTempDir, ffprobeJson, generateTs, NPM_FFMPEG_PATH, removeTempDir, STATIC_BUILD_ENV } from '../helpers/media.js';
-import { isProcessAlive, waitForProcessGone } from '../helpers/processes.js';
+import { isProcessAlive, waitForProcessGone, waitUntilBlockedInPipeRead } from '../helpers/processes.js';
 import { rejectionOf } from '../helpers/rejection.js';
 import { createCountingClock, expectResourcesBackTo, isSameProcessAlive, snapshotResources } from '../helpers/resources.js';
 import {
@@ -88,22 +88,6 @@ function fifo(name: string): string {
   const held = silentFifo(dir, `${name}-${Date.now()}.ts`);
   fifosToClose.push(held.close);
   return held.path;
-}
-
-/** Polls until ffmpeg sits in `read()` on a pipe (where Debian's build ignores SIGTERM), so a signal lands in that state. */
-async function waitUntilBlockedInPipeRead(pid: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let wchan = '';
-  while (Date.now() < deadline) {
-    try {
-      wchan = readFileSync(`/proc/${pid}/wchan`, 'utf8');
-    } catch {
-      wchan = '(gone)';
-    }
-    if (/pipe/.test(wchan)) return;
-    await sleep(20);
-  }
-  throw new Error(`pid ${pid} never blocked in a pipe read (last wchan: ${wchan})`);
 }
 
 /** Polls the recorded stderr lines for one matching `pattern` (the fake's `ready pid=` line comes once its signal handlers are installed). */
