@@ -98,10 +98,12 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     return new Promise((resolve, reject) => {
       const settle = (outcome: FfmpegOutcome, cause?: unknown): void => {
         this.#outcome = outcome;
-        this.emit('exit', outcome);
         const error: FfmpegError | undefined = errorForOutcome(outcome, cause, programName(this.#ffmpegPath));
+        // Settle first: a throwing 'exit' listener must not leave run() pending. Awaiters still
+        // resume after the 'exit' listeners, since promise reactions run later.
         if (error) reject(error);
         else resolve(outcome);
+        this.emit('exit', outcome);
       };
       new SupervisedRun(this, this.#ffmpegPath, settle, (child) => {
         this.#child = child;

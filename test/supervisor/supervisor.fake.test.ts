@@ -264,3 +264,28 @@ describe('FfmpegSupervisor on the fake ffmpeg (real time, short timeouts)', () =
     expect(error.outcome?.reason).toBe('failed');
   });
 });
+
+describe('host listeners', () => {
+  test("a throwing 'exit' listener does not leave run() pending; exit listeners run before awaiters resume", async () => {
+    const { supervisor } = supervise(scenarios.completes({ blocks: 1 }));
+    const order: string[] = [];
+    supervisor.on('exit', () => order.push('exit listener'));
+    supervisor.on('exit', () => {
+      throw new Error('a host bug');
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      const outcome = await supervisor.run();
+      order.push('awaiter');
+      expect(outcome.reason).toBe('completed');
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(order).toEqual(['exit listener', 'awaiter']);
+    expect(uncaught).toHaveLength(1);
+  });
+});
