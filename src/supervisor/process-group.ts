@@ -4,9 +4,16 @@ import { readdirSync, readFileSync } from 'node:fs';
  * Whether any live process still belongs to process group `pgid` (Linux `/proc`). While one
  * does, the kernel cannot hand the group's id to a new process, so signalling `-pgid` reaches
  * only that group, even after its leader was reaped. Without `/proc` the answer is `false`
- * (never signal what cannot be checked).
+ * (never signal what cannot be checked). Zombies do not count: they cannot be killed again.
  */
 export function processGroupHasMembers(pgid: number): boolean {
+  // Cheap first answer, and the usual one after a stop: no process at all (zombies included) in
+  // the group. Signal 0 delivers nothing. Only a group that still has someone is scanned.
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
   let entries: string[];
   try {
     entries = readdirSync('/proc');

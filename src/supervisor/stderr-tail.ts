@@ -1,15 +1,18 @@
+const INITIAL_BYTES = 4 * 1024;
+
 /**
  * Keeps the last `limitBytes` of a byte stream in a fixed buffer: memory never grows with run
  * length, however much ffmpeg writes and whether or not it writes newlines.
  */
 export class StderrTail {
-  readonly #buffer: Buffer;
+  /** Grows on demand up to `limitBytes` (a quiet ffmpeg costs little), then works as a ring. */
+  #buffer: Buffer;
   #start = 0;
   #length = 0;
   #totalBytes = 0;
 
   constructor(readonly limitBytes: number) {
-    this.#buffer = Buffer.alloc(limitBytes);
+    this.#buffer = Buffer.alloc(Math.min(limitBytes, INITIAL_BYTES));
   }
 
   /** Total bytes seen, including those dropped from the tail. */
@@ -23,8 +26,9 @@ export class StderrTail {
 
   push(chunk: Buffer): void {
     this.#totalBytes += chunk.length;
-    const capacity = this.limitBytes;
-    if (capacity === 0) return;
+    if (this.limitBytes === 0) return;
+    this.#growFor(chunk.length);
+    const capacity = this.#buffer.length;
     if (chunk.length >= capacity) {
       chunk.copy(this.#buffer, 0, chunk.length - capacity);
       this.#start = 0;
@@ -42,9 +46,21 @@ export class StderrTail {
 
   /** The kept bytes in order. */
   bytes(): Buffer {
+    const capacity = this.#buffer.length;
     const tailEnd = this.#start + this.#length;
-    if (tailEnd <= this.limitBytes) return Buffer.from(this.#buffer.subarray(this.#start, tailEnd));
-    return Buffer.concat([this.#buffer.subarray(this.#start), this.#buffer.subarray(0, tailEnd - this.limitBytes)]);
+    if (tailEnd <= capacity) return Buffer.from(this.#buffer.subarray(this.#start, tailEnd));
+    return Buffer.concat([this.#buffer.subarray(this.#start), this.#buffer.subarray(0, tailEnd - capacity)]);
+  }
+
+  /** Before the ring is full size: make room for `incoming` more bytes, keeping the order. */
+  #growFor(incoming: number): void {
+    const current = this.#buffer.length;
+    if (current >= this.limitBytes || this.#length + incoming <= current) return;
+    const size = Math.min(this.limitBytes, Math.max(current * 2, this.#length + incoming));
+    const grown = Buffer.alloc(size);
+    this.bytes().copy(grown);
+    this.#buffer = grown;
+    this.#start = 0;
   }
 
   /**
