@@ -104,8 +104,11 @@ async function waitForStderr(lines: readonly string[], pattern: RegExp, timeoutM
 }
 
 /** Kill calls aimed at `pid` or its group, as `[target, signal]`. */
+/** The signals sent to `pid` or its group; signal 0 (an existence check, which sends nothing) is left out. */
 function killsAt(spy: { mock: { calls: unknown[][] } }, pid: number): Array<[number, unknown]> {
-  return spy.mock.calls.filter(([target]) => Math.abs(Number(target)) === pid).map(([target, signal]) => [Number(target), signal]);
+  return spy.mock.calls
+    .filter(([target, signal]) => Math.abs(Number(target)) === pid && signal !== 0)
+    .map(([target, signal]) => [Number(target), signal]);
 }
 
 const realDebian = REAL_FFMPEG.filter((binary) => binary.path === '/usr/bin/ffmpeg');
