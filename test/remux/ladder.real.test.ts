@@ -17,7 +17,7 @@ beforeAll(async () => {
   [h264, hevc, h264TenBit, mpeg2] = await Promise.all([
     generateTs(dir, 'h264.ts', { videoCodec: 'libx264', audioCodec: 'ac3', durationSec: 4 }),
     generateTs(dir, 'hevc.ts', { videoCodec: 'libx265', audioCodec: 'ac3', durationSec: 2 }),
-    generateTs(dir, 'h264-10bit.ts', { videoCodec: 'libx264', pixFmt: 'yuv420p10le', audioCodec: 'ac3', durationSec: 2, ffmpegPath: '/usr/bin/ffmpeg' }),
+    generateTs(dir, 'h264-10bit.ts', { videoCodec: 'libx264', pixFmt: 'yuv420p10le', audioCodec: 'ac3', durationSec: 2 }),
     generateTs(dir, 'mpeg2.ts', { videoCodec: 'mpeg2video', audioCodec: 'mp2', durationSec: 2 }),
   ]);
 }, 120_000);
