@@ -67,26 +67,20 @@ export function exitCodeForReason(reason: OutcomeReason, abortSignal?: NodeJS.Si
   }
 }
 
-/** `remux`: the exit code for a `RemuxError`'s `kind`. */
+/** `remux`: the exit code for a `RemuxError`'s `kind`; the kinds named after an outcome map as that outcome. */
 export function exitCodeForRemuxKind(kind: RemuxErrorKind, abortSignal?: NodeJS.Signals): number {
   switch (kind) {
-    case 'non_monotonic_dts':
-    case 'timestamps_unset':
-    case 'invalid_duration':
-    case 'generic':
-      return EXIT_CODES.failed;
     case 'codec_unsupported':
       return EXIT_CODES.codecUnsupported;
     case 'output_invalid':
       return EXIT_CODES.outputInvalid;
     case 'stalled':
-      return EXIT_CODES.stalled;
     case 'timeout':
-      return EXIT_CODES.timeout;
-    case 'spawn_failed':
-      return EXIT_CODES.spawnFailed;
     case 'aborted':
-      return exitCodeForSignal(abortSignal);
+    case 'spawn_failed':
+      return exitCodeForReason(kind, abortSignal);
+    default: // non_monotonic_dts, timestamps_unset, invalid_duration, generic: ffmpeg failed
+      return EXIT_CODES.failed;
   }
 }
 
