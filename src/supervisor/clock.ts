@@ -1,3 +1,5 @@
+import { describeValue } from './describe-value.js';
+
 /**
  * The time source every timer of the library goes through. `@sinonjs/fake-timers`'
  * `createClock()` satisfies it as is, so a host can drive the watchdog without installing
@@ -58,16 +60,4 @@ export function validateClock(clock: unknown, optionName = 'clock'): TimerClock 
     setTimeout: (callback, delayMs) => host.setTimeout(callback, delayMs),
     clearTimeout: (handle) => host.clearTimeout(handle),
   };
-}
-
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return 'an object';
-  }
 }

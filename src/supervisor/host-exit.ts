@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { watchFromWorker } from './worker-sentinel.js';
 
 /** Something that can kill its process group at once. */
 export interface KillableRun {
@@ -17,14 +18,20 @@ function installExitHook(): void {
 
 /**
  * Registers a live run so that a normal host exit (`process.exit`, the event loop emptying,
- * an uncaught exception) SIGKILLs its process group. Returns the unregister function.
+ * an uncaught exception) SIGKILLs its process group. Inside a worker thread, whose exit hooks
+ * do not run when it is terminated or the process exits, `target` (the pid, or `-pgid` for a
+ * group) is also handed to the worker sentinel. Returns the unregister function.
  * A host killed by a signal it does not handle never runs exit hooks: see
  * `installShutdownHandlers()` and the `parentDeathSignal` option for those cases.
  */
-export function registerLiveRun(run: KillableRun): () => void {
+export function registerLiveRun(run: KillableRun, target?: number): () => void {
   installExitHook();
   liveRuns.add(run);
-  return () => liveRuns.delete(run);
+  const unwatch = target === undefined ? () => {} : watchFromWorker(target);
+  return () => {
+    liveRuns.delete(run);
+    unwatch();
+  };
 }
 
 /**

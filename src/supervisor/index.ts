@@ -17,10 +17,19 @@ export {
   FfmpegTimeoutError,
 } from './errors.js';
 export { installShutdownHandlers, killAllLiveRuns, liveRunCount } from './host-exit.js';
-export { type FfmpegSupervisorOptions, SUPERVISOR_DEFAULTS, type SpawnFunction } from './options.js';
-export { type FfmpegOutcome, type OutcomeReason, type StopReason, errorForOutcome } from './outcome.js';
+export { MAX_TIMER_DELAY_MS } from './long-timer.js';
+export {
+  type FfmpegSupervisorOptions,
+  IN_PROCESS_SPAWN,
+  isInProcessSpawn,
+  SUPERVISOR_DEFAULTS,
+  type SpawnFunction,
+  type SupervisorEventName,
+} from './options.js';
+export { type FfmpegOutcome, OUTCOMES, type OutcomeReason, type OutcomeSpec, type StopReason, errorForOutcome } from './outcome.js';
 export { type FfmpegProgress, ProgressParser, computePercent, parseProgressBlock } from './progress-parser.js';
 export { resolveFfmpegPath, resolveFfprobePath } from './resolve-path.js';
 export { spawnEnvFor } from './static-build-env.js';
 export { type FfmpegStall, FfmpegSupervisor, type FfmpegSupervisorEvents } from './supervisor.js';
+export type { RunPhase } from './run-phase.js';
 export type { StallPhase } from './watchdog.js';

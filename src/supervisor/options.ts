@@ -1,22 +1,58 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { type Clock, describeValue, systemClock, type TimerClock, validateClock } from './clock.js';
+import { type Clock, systemClock, type TimerClock, validateClock } from './clock.js';
+import { describeValue } from './describe-value.js';
+import { withLongTimers } from './long-timer.js';
+import {
+  validateBoolean,
+  validateByteCount,
+  validateChoice,
+  validateDuration,
+  validateOptionalFunction,
+  validateOptionalString,
+  validateSignal,
+} from './option-validators.js';
 
 /** Same shape as `child_process.spawn`; the test kit passes one that plays scenarios in-process. */
 export type SpawnFunction = (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+
+/**
+ * Set to `true` on a `spawn` function whose children are in-process fakes (the test kit's
+ * `createFakeSpawn` does): no binary is resolved for it and no process group is signalled. Any
+ * other `spawn` (a wrapper that logs, or runs ffmpeg under `nice`) gets the normal behaviour.
+ */
+export const IN_PROCESS_SPAWN: unique symbol = Symbol.for('ffmpeg-supervisor.in-process-spawn') as never;
+
+/** Whether `spawn` says its children are in-process fakes (see {@link IN_PROCESS_SPAWN}). */
+export function isInProcessSpawn(spawn: SpawnFunction | undefined): boolean {
+  return (spawn as { [IN_PROCESS_SPAWN]?: unknown } | undefined)?.[IN_PROCESS_SPAWN] === true;
+}
+
+/** The supervisor's events, by name (what `onListenerError` is told). */
+export type SupervisorEventName = 'spawn' | 'progress' | 'stderr' | 'stall' | 'exit';
 
 export interface FfmpegSupervisorOptions {
   /** ffmpeg arguments, without `-progress` (the supervisor adds it). */
   readonly args: readonly string[];
   /** @default resolveFfmpegPath() */
   readonly ffmpegPath?: string;
-  /** No forward progress for this long → stall. @default 90_000 */
+  /** No forward progress for this long → stall. Any length; `Infinity` turns the watchdog off. @default 90_000 */
   readonly stallTimeoutMs?: number;
-  /** Extra allowance before the first forward progress (probing input, opening network sources). @default 30_000 */
+  /**
+   * Extra allowance before the first forward progress (probing input, opening network sources).
+   * `Infinity`: no stall is called before the first forward progress. @default 30_000
+   */
   readonly startupGraceMs?: number;
-  /** Overall deadline for the run. @default undefined (none) */
+  /** Overall deadline for the run. Any length (timers chain past 2³¹ ms); `Infinity` is none. @default undefined (none) */
   readonly timeoutMs?: number;
-  /** Delay between SIGTERM and SIGKILL. @default 5_000 */
+  /** Delay between SIGTERM and SIGKILL; finite (a stop always ends in SIGKILL). @default 5_000 */
   readonly killGraceMs?: number;
+  /**
+   * How long to wait for the process to be reaped after SIGKILL. A process that SIGKILL cannot
+   * end (uninterruptible sleep on a dead NFS server) then settles the run anyway, with
+   * `outcome.unreaped: true`; the host-exit hook still kills it when the host exits.
+   * `Infinity` waits for ever. @default 10_000
+   */
+  readonly reapTimeoutMs?: number;
   /** The host's cancellation. Already aborted → rejects without spawning. */
   readonly signal?: AbortSignal;
   /** Time source for every timer. @default the system clock */
@@ -42,8 +78,30 @@ export interface FfmpegSupervisorOptions {
    * the host is SIGKILLed. Costs one extra exec per spawn; needs util-linux. @default false
    */
   readonly parentDeathSignal?: boolean;
-  /** Replaces `child_process.spawn` (the test kit's fake); signals then go to `child.kill()`. */
+  /**
+   * Replaces `child_process.spawn` (a wrapper that logs or runs ffmpeg under `nice`, or the test
+   * kit's fake). Binary resolution and process groups work as without it, except for a spawn
+   * marked {@link IN_PROCESS_SPAWN} (in-process fakes: no binary, no process group).
+   */
   readonly spawn?: SpawnFunction;
+  /**
+   * Start ffmpeg as the leader of its own process group and signal the whole group, so helpers
+   * and grandchildren stop with it. @default true where the platform has process groups (not
+   * Windows), false for an in-process fake spawn
+   */
+  readonly processGroup?: boolean;
+  /**
+   * Find the binary (`FFMPEG_PATH`, the installer package, `PATH`) when `ffmpegPath` is not
+   * given. `false` spawns `ffmpegPath` (or plain `ffmpeg`) as written. @default true, false for
+   * an in-process fake spawn
+   */
+  readonly resolveBinary?: boolean;
+  /**
+   * Called with the exception of a throwing event listener (and the event's name). A listener
+   * never affects the run; without this hook its exception is rethrown asynchronously, where it
+   * becomes an `uncaughtException`, as Node does for a throwing listener outside a call stack.
+   */
+  readonly onListenerError?: (error: unknown, event: SupervisorEventName) => void;
   /**
    * `false` runs a tool without `-progress` (ffprobe): nothing is injected and there is no
    * watchdog; `timeoutMs`, `signal`, the stepwise stop and the outcome work as usual. @default true
@@ -58,6 +116,7 @@ export interface ResolvedSupervisorOptions {
   readonly startupGraceMs: number;
   readonly timeoutMs: number | undefined;
   readonly killGraceMs: number;
+  readonly reapTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
   readonly clock: TimerClock;
   readonly expectedDurationUs: number | undefined;
@@ -71,6 +130,9 @@ export interface ResolvedSupervisorOptions {
   readonly killOnHostExit: boolean;
   readonly parentDeathSignal: boolean;
   readonly spawn: SpawnFunction | undefined;
+  readonly processGroup: boolean;
+  readonly resolveBinary: boolean;
+  readonly onListenerError: ((error: unknown, event: SupervisorEventName) => void) | undefined;
   readonly watchProgress: boolean;
 }
 
@@ -78,6 +140,7 @@ export const SUPERVISOR_DEFAULTS = Object.freeze({
   stallTimeoutMs: 90_000,
   startupGraceMs: 30_000,
   killGraceMs: 5_000,
+  reapTimeoutMs: 10_000,
   progressFd: 3,
   stderrTailBytes: 64 * 1024,
   pipeDrainMs: 2_000,
@@ -92,29 +155,36 @@ export function resolveSupervisorOptions(options: FfmpegSupervisorOptions): Reso
   if (options.progressFd === 1 && options.stdout === 'pipe') {
     throw new TypeError('The `stdout` option cannot be "pipe" when `progressFd` is 1: stdout then carries the progress.');
   }
+  const spawn = validateOptionalFunction<SpawnFunction>(options.spawn, 'spawn');
+  const inProcess = isInProcessSpawn(spawn);
+  const timeoutMs = validateDuration(options.timeoutMs, 'timeoutMs', Number.POSITIVE_INFINITY, { min: 1, allowInfinity: true });
   return {
     args,
     ffmpegPath: validateOptionalString(options.ffmpegPath, 'ffmpegPath'),
-    stallTimeoutMs: validateDuration(options.stallTimeoutMs, 'stallTimeoutMs', SUPERVISOR_DEFAULTS.stallTimeoutMs, 1),
-    startupGraceMs: validateDuration(options.startupGraceMs, 'startupGraceMs', SUPERVISOR_DEFAULTS.startupGraceMs, 0),
-    timeoutMs: options.timeoutMs === undefined ? undefined : validateDuration(options.timeoutMs, 'timeoutMs', 0, 1),
-    killGraceMs: validateDuration(options.killGraceMs, 'killGraceMs', SUPERVISOR_DEFAULTS.killGraceMs, 0),
+    stallTimeoutMs: validateDuration(options.stallTimeoutMs, 'stallTimeoutMs', SUPERVISOR_DEFAULTS.stallTimeoutMs, { min: 1, allowInfinity: true }),
+    startupGraceMs: validateDuration(options.startupGraceMs, 'startupGraceMs', SUPERVISOR_DEFAULTS.startupGraceMs, { min: 0, allowInfinity: true }),
+    timeoutMs: timeoutMs === Number.POSITIVE_INFINITY ? undefined : timeoutMs,
+    killGraceMs: validateDuration(options.killGraceMs, 'killGraceMs', SUPERVISOR_DEFAULTS.killGraceMs, { min: 0 }),
+    reapTimeoutMs: validateDuration(options.reapTimeoutMs, 'reapTimeoutMs', SUPERVISOR_DEFAULTS.reapTimeoutMs, { min: 0, allowInfinity: true }),
     signal: validateSignal(options.signal),
-    clock: options.clock === undefined ? systemClock : validateClock(options.clock),
+    clock: withLongTimers(options.clock === undefined ? systemClock : validateClock(options.clock)),
     expectedDurationUs:
       options.expectedDurationUs === undefined
         ? undefined
-        : validateDuration(options.expectedDurationUs, 'expectedDurationUs', 0, 1),
+        : validateDuration(options.expectedDurationUs, 'expectedDurationUs', 0, { min: 1 }),
     progressFd: validateChoice(options.progressFd, 'progressFd', [3, 1] as const, SUPERVISOR_DEFAULTS.progressFd),
-    stderrTailBytes: validateDuration(options.stderrTailBytes, 'stderrTailBytes', SUPERVISOR_DEFAULTS.stderrTailBytes, 0),
-    pipeDrainMs: validateDuration(options.pipeDrainMs, 'pipeDrainMs', SUPERVISOR_DEFAULTS.pipeDrainMs, 0),
+    stderrTailBytes: validateByteCount(options.stderrTailBytes, 'stderrTailBytes', SUPERVISOR_DEFAULTS.stderrTailBytes),
+    pipeDrainMs: validateDuration(options.pipeDrainMs, 'pipeDrainMs', SUPERVISOR_DEFAULTS.pipeDrainMs, { min: 0 }),
     stdin: validateChoice(options.stdin, 'stdin', ['ignore', 'pipe'] as const, 'ignore'),
     stdout: validateChoice(options.stdout, 'stdout', ['drain', 'pipe'] as const, 'drain'),
     cwd: validateOptionalString(options.cwd, 'cwd'),
     env: options.env,
     killOnHostExit: validateBoolean(options.killOnHostExit, 'killOnHostExit', true),
     parentDeathSignal: validateBoolean(options.parentDeathSignal, 'parentDeathSignal', false),
-    spawn: validateOptionalFunction(options.spawn, 'spawn'),
+    spawn,
+    processGroup: validateBoolean(options.processGroup, 'processGroup', !inProcess && process.platform !== 'win32'),
+    resolveBinary: validateBoolean(options.resolveBinary, 'resolveBinary', !inProcess),
+    onListenerError: validateOptionalFunction(options.onListenerError, 'onListenerError'),
     watchProgress: validateBoolean(options.watchProgress, 'watchProgress', true),
   };
 }
@@ -130,51 +200,4 @@ function validateArgs(args: unknown): readonly string[] {
     );
   }
   return Object.freeze([...args]);
-}
-
-/** A non-negative finite number of ms (or µs, bytes) at least `min`; `undefined` → the default. */
-export function validateDuration(value: unknown, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new TypeError(`The \`${name}\` option must be a finite number ≥ ${min}; got ${describeValue(value)}.`);
-  }
-  return value;
-}
-
-function validateChoice<T extends string | number>(value: unknown, name: string, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!choices.includes(value as T)) {
-    throw new TypeError(
-      `The \`${name}\` option must be one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}; got ${describeValue(value)}.`,
-    );
-  }
-  return value as T;
-}
-
-function validateBoolean(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`The \`${name}\` option must be a boolean; got ${describeValue(value)}.`);
-  return value;
-}
-
-function validateOptionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new TypeError(`The \`${name}\` option must be a non-empty string; got ${describeValue(value)}.`);
-  }
-  return value;
-}
-
-function validateOptionalFunction<T>(value: unknown, name: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new TypeError(`The \`${name}\` option must be a function; got ${describeValue(value)}.`);
-  return value as T;
-}
-
-function validateSignal(value: unknown): AbortSignal | undefined {
-  if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) {
-    throw new TypeError(`The \`signal\` option must be an AbortSignal; got ${describeValue(value)}.`);
-  }
-  return value;
 }

@@ -1,68 +1,95 @@
 import {
   FfmpegAbortedError,
-  FfmpegExitError,
   type FfmpegError,
+  type FfmpegErrorCode,
+  FfmpegExitError,
   FfmpegSpawnError,
   FfmpegStalledError,
   FfmpegTimeoutError,
+  type OutcomeErrorClass,
 } from './errors.js';
-import type { FfmpegProgress } from './progress-parser.js';
+import type { FfmpegOutcome, OutcomeReason } from './outcome-types.js';
 
-/** Why a run ended. The first reason latched wins; the exit code never overrides it. */
-export type OutcomeReason = 'completed' | 'failed' | 'stalled' | 'timeout' | 'aborted' | 'spawn_failed';
+export type { FfmpegOutcome, OutcomeReason, StopReason } from './outcome-types.js';
 
-/** A reason the supervisor latches before it stops ffmpeg itself. */
-export type StopReason = 'stalled' | 'timeout' | 'aborted';
-
-/** How one run ended: the `exit` event's payload and `error.outcome`. */
-export interface FfmpegOutcome {
-  readonly reason: OutcomeReason;
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** From spawn (or from `run()` when spawning failed) to settlement. */
-  readonly durationMs: number;
-  /** SIGKILL was needed because ffmpeg outlived `killGraceMs` after SIGTERM. */
-  readonly forcedKill: boolean;
-  /** The last `stderrTailBytes` of stderr, decoded. */
-  readonly stderrTail: string;
-  /** Whether stderr was longer than the tail kept. */
-  readonly stderrTruncated: boolean;
-  readonly lastProgress: FfmpegProgress | undefined;
-  /** Whether a `progress=end` block was seen. */
-  readonly progressEnded: boolean;
-  readonly pid: number | undefined;
-  /** The arguments ffmpeg was started with, injected ones included. */
-  readonly args: readonly string[];
+/** One row of {@link OUTCOMES}: everything that is decided by an outcome's `reason` alone. */
+export interface OutcomeSpec {
+  /** The `code` of the error `run()` rejects with; `undefined` when it resolves. */
+  readonly code: FfmpegErrorCode | undefined;
+  /** The class of that error. */
+  readonly errorClass: OutcomeErrorClass | undefined;
+  /** A conventional exit status for a program that ends with this outcome (130: interrupted, as after SIGINT). */
+  readonly exitStatus: number;
+  /** A short description for tables and help texts. */
+  readonly summary: string;
+  /** The message of the error, after the program's name. */
+  readonly describe: (outcome: FfmpegOutcome, cause: unknown) => string;
 }
+
+/**
+ * The one table of outcomes: for each `reason`, its error code and class, exit status and
+ * wording. The CLI's exit codes and the error messages derive from it.
+ */
+export const OUTCOMES: { readonly [Reason in OutcomeReason]: OutcomeSpec } = Object.freeze({
+  completed: {
+    code: undefined,
+    errorClass: undefined,
+    exitStatus: 0,
+    summary: 'completed',
+    describe: () => 'completed',
+  },
+  failed: {
+    code: 'ERR_FFMPEG_EXIT',
+    errorClass: FfmpegExitError,
+    exitStatus: 1,
+    summary: 'ffmpeg failed: non-zero exit, or killed by someone else',
+    describe: (outcome) => (outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`),
+  },
+  stalled: {
+    code: 'ERR_FFMPEG_STALLED',
+    errorClass: FfmpegStalledError,
+    exitStatus: 3,
+    summary: 'stalled: no forward progress, ffmpeg stopped',
+    describe: (outcome) =>
+      `stalled: no forward progress, stopped after ${Math.round(outcome.durationMs)} ms${outcome.forcedKill ? ' (SIGKILL needed)' : ''}`,
+  },
+  timeout: {
+    code: 'ERR_FFMPEG_TIMEOUT',
+    errorClass: FfmpegTimeoutError,
+    exitStatus: 4,
+    summary: 'timeout: the overall deadline ran out',
+    describe: (outcome) => `timed out after ${Math.round(outcome.durationMs)} ms`,
+  },
+  aborted: {
+    code: 'ERR_FFMPEG_ABORTED',
+    errorClass: FfmpegAbortedError,
+    exitStatus: 130,
+    summary: 'aborted by the host',
+    describe: () => 'was aborted',
+  },
+  spawn_failed: {
+    code: 'ERR_FFMPEG_SPAWN',
+    errorClass: FfmpegSpawnError,
+    exitStatus: 5,
+    summary: 'ffmpeg/ffprobe not found or could not be started',
+    describe: (_outcome, cause) => {
+      const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+      return `could not be started${code ? ` (${code})` : ''}: ${String((cause as Error | undefined)?.message ?? cause)}`;
+    },
+  },
+});
 
 /**
  * The error `run()` rejects with for an outcome, or `undefined` when it completed. `program`
  * names the binary in messages (`ffprobe` when the supervisor ran ffprobe).
  */
 export function errorForOutcome(outcome: FfmpegOutcome, cause?: unknown, program = 'ffmpeg'): FfmpegError | undefined {
-  const lastLine = lastStderrLine(outcome.stderrTail);
-  const detail = lastLine ? `: ${lastLine}` : '';
-  switch (outcome.reason) {
-    case 'completed':
-      return undefined;
-    case 'failed': {
-      const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
-      return new FfmpegExitError(`${program} ${how}${detail}`, outcome);
-    }
-    case 'stalled':
-      return new FfmpegStalledError(
-        `${program} stalled: no forward progress, stopped after ${Math.round(outcome.durationMs)} ms${outcome.forcedKill ? ' (SIGKILL needed)' : ''}`,
-        outcome,
-      );
-    case 'timeout':
-      return new FfmpegTimeoutError(`${program} timed out after ${Math.round(outcome.durationMs)} ms`, outcome);
-    case 'aborted':
-      return new FfmpegAbortedError(`${program} was aborted`, outcome, cause);
-    case 'spawn_failed': {
-      const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-      return new FfmpegSpawnError(`${program} could not be started${code ? ` (${code})` : ''}: ${String((cause as Error | undefined)?.message ?? cause)}`, outcome, cause);
-    }
-  }
+  const spec = OUTCOMES[outcome.reason];
+  if (!spec.errorClass) return undefined;
+  // The exit error's message ends with the last stderr line (what ffmpeg said before failing).
+  const lastLine = outcome.reason === 'failed' ? lastStderrLine(outcome.stderrTail) : undefined;
+  const unreaped = outcome.unreaped ? ' (not reaped after SIGKILL)' : '';
+  return new spec.errorClass(`${program} ${spec.describe(outcome, cause)}${unreaped}${lastLine ? `: ${lastLine}` : ''}`, outcome, cause);
 }
 
 function lastStderrLine(text: string): string | undefined {

@@ -1,32 +1,16 @@
-import { type ChildProcess, spawn as nodeSpawn, type StdioOptions } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TypedEmitter } from 'tiny-typed-emitter';
-import type { FfmpegError } from './errors.js';
-import { ForwardProgressTracker } from './forward-progress.js';
-import { createLineSplitter } from './line-splitter.js';
-import { onAbort } from './abort-fanout.js';
-import { registerLiveRun } from './host-exit.js';
-import { type FfmpegSupervisorOptions, type ResolvedSupervisorOptions, resolveSupervisorOptions } from './options.js';
-import { errorForOutcome, type FfmpegOutcome, type OutcomeReason, type StopReason } from './outcome.js';
-import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
+import { deliverEvent } from './deliver-event.js';
+import { type FfmpegSupervisorOptions, type ResolvedSupervisorOptions, resolveSupervisorOptions, type SupervisorEventName } from './options.js';
+import { errorForOutcome, type FfmpegOutcome } from './outcome.js';
+import type { FfmpegProgress } from './progress-parser.js';
 import { resolveFfmpegPath } from './resolve-path.js';
-import { buildSpawnCommand } from './spawn-args.js';
-import { spawnEnvFor } from './static-build-env.js';
-import { StderrTail } from './stderr-tail.js';
-import { Terminator } from './terminate.js';
-import { type StallPhase, Watchdog } from './watchdog.js';
+import type { RunPhase } from './run-phase.js';
+import { type FfmpegStall, SupervisedRun } from './supervised-run.js';
 
-/** The `stall` event's payload. */
-export interface FfmpegStall {
-  /** Time since the last forward progress (or since spawn, in the startup phase). */
-  readonly stalledForMs: number;
-  readonly lastOutTimeUs: number | undefined;
-  readonly phase: StallPhase;
-  readonly lastProgress: FfmpegProgress | undefined;
-  readonly pid: number | undefined;
-  readonly stallTimeoutMs: number;
-}
+export type { FfmpegStall } from './supervised-run.js';
 
 export interface FfmpegSupervisorEvents {
   /** ffmpeg started. */
@@ -35,30 +19,33 @@ export interface FfmpegSupervisorEvents {
   progress: (progress: FfmpegProgress) => void;
   /** Each stderr line (split on `\n`, `\r\n` and `\r`). */
   stderr: (line: string) => void;
-  /** Once, when the watchdog calls a stall (before the stop signals are sent). */
+  /** Once, when the watchdog calls a stall: the reason is latched and SIGTERM sent already. */
   stall: (stall: FfmpegStall) => void;
-  /** Once, always, on every path. */
+  /** Once, always, on every path; always after `run()` returned, and before awaiters of `run()` resume. */
   exit: (outcome: FfmpegOutcome) => void;
 }
 
 /**
  * Runs one ffmpeg process and keeps it honest: progress on its own pipe, a forward-progress
  * watchdog on an injected clock, a stepwise stop (SIGTERM, then SIGKILL to the process group),
- * and exactly one typed outcome.
+ * and exactly one typed outcome. Listeners never affect the run: each is called on its own,
+ * after the step it reports on, and a throwing one goes to `onListenerError` (or is rethrown
+ * asynchronously).
  */
 export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
   readonly options: ResolvedSupervisorOptions;
   readonly #ffmpegPath: string;
+  /** `stop()` aborts it: the run treats it exactly like the host's `signal`. */
+  readonly #stopController = new AbortController();
   #runPromise: Promise<FfmpegOutcome> | undefined;
+  #run: SupervisedRun | undefined;
   #child: ChildProcess | undefined;
   #outcome: FfmpegOutcome | undefined;
 
   constructor(options: FfmpegSupervisorOptions) {
     super();
     this.options = resolveSupervisorOptions(options);
-    // With an injected spawn (the test kit's fake) no binary is needed: the name is only a label.
-    this.#ffmpegPath =
-      this.options.spawn && !this.options.ffmpegPath ? 'ffmpeg' : resolveFfmpegPath(this.options.ffmpegPath);
+    this.#ffmpegPath = this.options.resolveBinary ? resolveFfmpegPath(this.options.ffmpegPath) : (this.options.ffmpegPath ?? 'ffmpeg');
   }
 
   get ffmpegPath(): string {
@@ -70,12 +57,20 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     return this.#child?.pid;
   }
 
-  /** With `stdout: 'pipe'`: ffmpeg's stdout, for the host to consume. */
+  /** Where the run is: `idle` before `run()`, then `starting`, `running`, `stopping`, `draining`, `settled`. */
+  get phase(): RunPhase | 'idle' {
+    return this.#run?.phase ?? 'idle';
+  }
+
+  /**
+   * With `stdout: 'pipe'`: ffmpeg's stdout, for the host to consume. The supervisor never reads
+   * or destroys it, and `run()` does not wait for it: await your own reader for the last bytes.
+   */
   get stdout(): Readable | null {
     return this.options.stdout === 'pipe' ? (this.#child?.stdout ?? null) : null;
   }
 
-  /** With `stdin: 'pipe'`: ffmpeg's stdin (EPIPE after exit is swallowed). */
+  /** With `stdin: 'pipe'`: ffmpeg's stdin, the host's to write and end (EPIPE after exit is swallowed). */
   get stdin(): NodeJS.WritableStream | null {
     return this.#child?.stdin ?? null;
   }
@@ -87,271 +82,52 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
 
   /**
    * Starts ffmpeg and resolves with the outcome when it completed; rejects with an
-   * `FfmpegError` (carrying `outcome`) on every other path. Calling it again returns the same promise.
+   * `FfmpegError` (carrying `outcome`) on every other path. Every later call, from anywhere
+   * (listeners included), returns the same promise: one supervisor runs one process.
    */
   run(): Promise<FfmpegOutcome> {
-    this.#runPromise ??= this.#execute();
+    if (this.#runPromise) return this.#runPromise;
+    let resolve!: (outcome: FfmpegOutcome) => void;
+    let reject!: (error: unknown) => void;
+    this.#runPromise = new Promise<FfmpegOutcome>((onResolve, onReject) => {
+      resolve = onResolve;
+      reject = onReject;
+    });
+    const signals = this.options.signal ? [this.options.signal, this.#stopController.signal] : [this.#stopController.signal];
+    this.#run = new SupervisedRun(this.options, this.#ffmpegPath, signals, {
+      spawn: (info) => this.#deliver('spawn', info),
+      progress: (progress) => this.#deliver('progress', progress),
+      stderr: (line) => this.#deliver('stderr', line),
+      stall: (stall) => this.#deliver('stall', stall),
+      child: (child) => {
+        this.#child = child;
+      },
+      settled: (outcome, cause) => {
+        this.#outcome = outcome;
+        const error = errorForOutcome(outcome, cause, programName(this.#ffmpegPath));
+        // Later, never inside run() or the machinery: `exit` listeners first, then the awaiters.
+        queueMicrotask(() => {
+          this.#deliver('exit', outcome);
+          if (error) reject(error);
+          else resolve(outcome);
+        });
+      },
+    });
+    this.#run.start();
     return this.#runPromise;
   }
 
-  #execute(): Promise<FfmpegOutcome> {
-    return new Promise((resolve, reject) => {
-      const settle = (outcome: FfmpegOutcome, cause?: unknown): void => {
-        this.#outcome = outcome;
-        const error: FfmpegError | undefined = errorForOutcome(outcome, cause, programName(this.#ffmpegPath));
-        // Settle first: a throwing 'exit' listener must not leave run() pending. Awaiters still
-        // resume after the 'exit' listeners, since promise reactions run later.
-        if (error) reject(error);
-        else resolve(outcome);
-        this.emit('exit', outcome);
-      };
-      new SupervisedRun(this, this.#ffmpegPath, settle, (child) => {
-        this.#child = child;
-      }).start();
-    });
-  }
-}
-
-/** The state of one run; lives from `run()` to settlement. */
-class SupervisedRun {
-  readonly #options: ResolvedSupervisorOptions;
-  readonly #emitter: FfmpegSupervisor;
-  readonly #ffmpegPath: string;
-  readonly #settle: (outcome: FfmpegOutcome, cause?: unknown) => void;
-  readonly #onChild: (child: ChildProcess) => void;
-  /** One teardown: every listener and timer of the run hangs on this. */
-  readonly #teardown = new AbortController();
-  readonly #parser: ProgressParser;
-  readonly #tracker = new ForwardProgressTracker();
-  readonly #stderrTail: StderrTail;
-  #startedAt = 0;
-  #args: readonly string[] = [];
-  #child: ChildProcess | undefined;
-  #terminator: Terminator | undefined;
-  #watchdog: Watchdog | undefined;
-  #timeoutTimer: unknown;
-  #drainTimer: unknown;
-  #latchedReason: StopReason | undefined;
-  #abortCause: unknown;
-  #lastProgress: FfmpegProgress | undefined;
-  #progressEnded = false;
-  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  #settled = false;
-  #unregisterLiveRun: (() => void) | undefined;
-
-  constructor(
-    emitter: FfmpegSupervisor,
-    ffmpegPath: string,
-    settle: (outcome: FfmpegOutcome, cause?: unknown) => void,
-    onChild: (child: ChildProcess) => void,
-  ) {
-    this.#emitter = emitter;
-    this.#options = emitter.options;
-    this.#ffmpegPath = ffmpegPath;
-    this.#settle = settle;
-    this.#onChild = onChild;
-    this.#parser = new ProgressParser(this.#options.expectedDurationUs);
-    this.#stderrTail = new StderrTail(this.#options.stderrTailBytes);
+  /**
+   * Stops the run as an abort of the `signal` option would: the outcome is `aborted` (unless a
+   * reason was latched first or ffmpeg already exited) and the error's `cause` is `reason`.
+   * Before `run()`, the run then rejects without spawning. Later calls do nothing.
+   */
+  stop(reason?: unknown): void {
+    this.#stopController.abort(reason);
   }
 
-  start(): void {
-    const { clock, signal } = this.#options;
-    this.#startedAt = clock.now();
-    const command = buildSpawnCommand(this.#ffmpegPath, this.#options.args, this.#options);
-    this.#args = command.ffmpegArgs;
-
-    // An already-aborted signal must not spawn anything (Node's spawn({signal}) would).
-    if (signal?.aborted) {
-      this.#latchedReason = 'aborted';
-      this.#abortCause = signal.reason;
-      this.#finish();
-      return;
-    }
-
-    let child: ChildProcess;
-    try {
-      child = (this.#options.spawn ?? nodeSpawn)(command.file, command.args, {
-        stdio: this.#stdio(),
-        detached: this.#options.spawn === undefined,
-        cwd: this.#options.cwd,
-        env: spawnEnvFor(this.#ffmpegPath, this.#options.env),
-        windowsHide: true,
-      });
-    } catch (error) {
-      // Synchronous spawn errors (bad argument types, EINVAL) are spawn failures too.
-      this.#finishSpawnFailed(error);
-      return;
-    }
-    this.#child = child;
-    this.#onChild(child);
-
-    // 'error' before spawn is a spawn failure; later ones (a failed kill) must not crash the host.
-    child.on('error', (error) => {
-      if (child.pid === undefined && !this.#settled) this.#finishSpawnFailed(error);
-    });
-    if (child.pid === undefined) return; // 'error' follows on the next tick.
-
-    this.#terminator = new Terminator({
-      child,
-      clock,
-      killGraceMs: this.#options.killGraceMs,
-      useProcessGroup: this.#options.spawn === undefined,
-    });
-    if (this.#options.killOnHostExit) this.#unregisterLiveRun = registerLiveRun(this.#terminator);
-    child.once('exit', (code, exitSignal) => this.#onExit(code, exitSignal));
-    child.once('close', () => this.#finish());
-    this.#wirePipes(child);
-    this.#startTimers();
-    this.#emitter.emit('spawn', { pid: child.pid, args: this.#args });
-  }
-
-  #stdio(): StdioOptions {
-    const stdin = this.#options.stdin === 'pipe' ? 'pipe' : 'ignore';
-    return this.#usesFd3 ? [stdin, 'pipe', 'pipe', 'pipe'] : [stdin, 'pipe', 'pipe'];
-  }
-
-  get #usesFd3(): boolean {
-    return this.#options.watchProgress && this.#options.progressFd === 3;
-  }
-
-  #wirePipes(child: ChildProcess): void {
-    const progressStream = this.#options.watchProgress ? (child.stdio[this.#options.progressFd] as Readable | null) : null;
-    progressStream
-      ?.pipe(createLineSplitter())
-      .on('data', (line: string) => this.#onProgressLine(line))
-      .on('error', () => {});
-    if (progressStream !== child.stdout && this.#options.stdout === 'drain') child.stdout?.resume();
-    child.stderr?.on('data', (chunk: Buffer) => this.#stderrTail.push(chunk));
-    child.stderr
-      ?.pipe(createLineSplitter())
-      .on('data', (line: string) => {
-        if (line.length > 0) this.#emitter.emit('stderr', line);
-      })
-      .on('error', () => {});
-    // A write to the stdin of a process that exited raises EPIPE: never an uncaught exception.
-    child.stdin?.on('error', () => {});
-    for (const stream of child.stdio) stream?.on('error', () => {});
-  }
-
-  #startTimers(): void {
-    const { clock, stallTimeoutMs, startupGraceMs, timeoutMs, signal } = this.#options;
-    this.#watchdog = new Watchdog({
-      clock,
-      stallTimeoutMs,
-      startupGraceMs,
-      onStall: ({ stalledForMs, phase }) => {
-        if (this.#exit || this.#latchedReason) return;
-        this.#emitter.emit('stall', {
-          stalledForMs,
-          phase,
-          lastOutTimeUs: this.#tracker.lastOutTimeUs,
-          lastProgress: this.#lastProgress,
-          pid: this.#child?.pid,
-          stallTimeoutMs,
-        });
-        this.#stop('stalled');
-      },
-    });
-    if (this.#options.watchProgress) this.#watchdog.start();
-    if (timeoutMs !== undefined) {
-      this.#timeoutTimer = clock.setTimeout(() => {
-        this.#timeoutTimer = undefined;
-        this.#stop('timeout');
-      }, timeoutMs);
-    }
-    if (signal) {
-      const unsubscribe = onAbort(signal, () => {
-        this.#abortCause = signal.reason;
-        this.#stop('aborted');
-      });
-      this.#teardown.signal.addEventListener('abort', unsubscribe, { once: true });
-    }
-  }
-
-  #onProgressLine(line: string): void {
-    const block = this.#parser.pushLine(line);
-    if (!block) return;
-    this.#lastProgress = block;
-    if (block.done) this.#progressEnded = true;
-    if (this.#tracker.observe(block)) this.#watchdog?.touch();
-    this.#emitter.emit('progress', block);
-  }
-
-  /** Latches the first reason, then starts the one stop sequence. Never after exit. */
-  #stop(reason: StopReason): void {
-    if (this.#exit || this.#latchedReason || this.#settled) return;
-    this.#latchedReason = reason;
-    this.#watchdog?.stop();
-    this.#terminator?.stop();
-  }
-
-  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.#exit = { code, signal };
-    this.#terminator?.markExited();
-    this.#unregisterLiveRun?.();
-    this.#clearRunTimers();
-    // A grandchild may still hold the pipes: wait a bounded time for 'close', then cut them.
-    // During a stop, the survivors of the group get the rest of their grace first.
-    const drainMs = Math.max(this.#options.pipeDrainMs, this.#terminator?.msUntilKill ?? 0);
-    this.#drainTimer = this.#options.clock.setTimeout(() => {
-      this.#drainTimer = undefined;
-      this.#terminator?.sweep();
-      for (const stream of this.#child?.stdio ?? []) stream?.destroy();
-      this.#finish();
-    }, drainMs);
-  }
-
-  #clearRunTimers(): void {
-    const { clock } = this.#options;
-    this.#watchdog?.stop();
-    if (this.#timeoutTimer !== undefined) clock.clearTimeout(this.#timeoutTimer);
-    this.#timeoutTimer = undefined;
-  }
-
-  #finishSpawnFailed(error: unknown): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.#teardownRun();
-    this.#settle(this.#buildOutcome('spawn_failed'), error);
-  }
-
-  #finish(): void {
-    if (this.#settled) return;
-    if (this.#child && !this.#exit) return; // 'close' without 'exit' cannot happen; stay safe.
-    this.#settled = true;
-    this.#teardownRun();
-    this.#settle(this.#buildOutcome(this.#reason()), this.#latchedReason === 'aborted' ? this.#abortCause : undefined);
-  }
-
-  #teardownRun(): void {
-    this.#terminator?.sweep();
-    this.#terminator?.dispose();
-    this.#teardown.abort();
-    this.#clearRunTimers();
-    if (this.#drainTimer !== undefined) this.#options.clock.clearTimeout(this.#drainTimer);
-    this.#drainTimer = undefined;
-    this.#unregisterLiveRun?.();
-  }
-
-  #reason(): OutcomeReason {
-    if (this.#latchedReason) return this.#latchedReason;
-    return this.#exit?.code === 0 && this.#exit.signal === null ? 'completed' : 'failed';
-  }
-
-  #buildOutcome(reason: OutcomeReason): FfmpegOutcome {
-    return {
-      reason,
-      exitCode: this.#exit?.code ?? null,
-      signal: this.#exit?.signal ?? null,
-      durationMs: this.#options.clock.now() - this.#startedAt,
-      forcedKill: this.#terminator?.forcedKill ?? false,
-      stderrTail: this.#stderrTail.text(),
-      stderrTruncated: this.#stderrTail.truncated,
-      lastProgress: this.#lastProgress,
-      progressEnded: this.#progressEnded,
-      pid: this.#child?.pid,
-      args: this.#args,
-    };
+  #deliver<Name extends SupervisorEventName>(event: Name, ...args: Parameters<FfmpegSupervisorEvents[Name]>): void {
+    deliverEvent(this as unknown as import('node:events').EventEmitter, event, args, this.options.onListenerError);
   }
 }
 

@@ -8,6 +8,8 @@ export interface TerminatorOptions {
   readonly killGraceMs: number;
   /** Signal the whole process group (the child was spawned detached, so it leads one). */
   readonly useProcessGroup: boolean;
+  /** Called once SIGKILL was sent to a process that had not exited (the reap bound starts then). */
+  readonly onKillSent?: () => void;
 }
 
 /**
@@ -35,10 +37,6 @@ export class Terminator {
     return this.#forcedKill;
   }
 
-  get started(): boolean {
-    return this.#started;
-  }
-
   /** Starts the stop sequence; later calls do nothing (one kill sequence per run). */
   stop(): void {
     if (this.#started || this.#exited) return;
@@ -53,6 +51,7 @@ export class Terminator {
       }
       this.#forcedKill = true;
       this.#send('SIGKILL');
+      this.#options.onKillSent?.();
     }, this.#options.killGraceMs);
   }
 
@@ -83,11 +82,16 @@ export class Terminator {
     this.#killTimer = undefined;
   }
 
-  /** Sends SIGKILL at once (host shutdown); no-op after exit. */
+  /** Sends SIGKILL at once (host shutdown, or again to a process not reaped after a stop); no-op after exit. */
   killNow(): void {
     if (this.#exited) return;
     this.#forcedKill = this.#started || this.#forcedKill;
     this.#send('SIGKILL');
+  }
+
+  /** Whether the process was reaped. */
+  get exited(): boolean {
+    return this.#exited;
   }
 
   /** The process was reaped; a pending SIGKILL now only sweeps what is left of the group. */

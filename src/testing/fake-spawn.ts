@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:os';
 import { type Clock, systemClock, type TimerClock, validateClock } from '../supervisor/clock.js';
-import type { SpawnFunction } from '../supervisor/options.js';
+import { IN_PROCESS_SPAWN, type SpawnFunction } from '../supervisor/options.js';
 import { isFfprobeCall } from './command-line.js';
 import { FakeChildProcess } from './fake-child-process.js';
 import type { FakeFfmpegScenario } from './scenario.js';
@@ -65,7 +65,7 @@ export function createFakeSpawn(
     calls.push({ tool, ...command, child });
     return child as unknown as ChildProcess;
   };
-  return Object.assign(spawn, { calls });
+  return Object.assign(spawn, { calls, [IN_PROCESS_SPAWN]: true as const });
 }
 
 /**
@@ -96,7 +96,7 @@ createFakeSpawn.failing = function failing(code: 'ENOENT' | 'EACCES' | 'EAGAIN' 
     });
     return child as unknown as ChildProcess;
   };
-  return Object.assign(spawn, { calls });
+  return Object.assign(spawn, { calls, [IN_PROCESS_SPAWN]: true as const });
 };
 
 /** `setpriv --pdeathsig KILL -- ffmpeg args…` (the `parentDeathSignal` option) plays as ffmpeg. */
