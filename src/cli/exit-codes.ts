@@ -1,22 +1,22 @@
 import { RemuxError } from '../remux/errors.js';
 import type { RemuxErrorKind } from '../remux/types.js';
 import { FfmpegError } from '../supervisor/errors.js';
-import type { OutcomeReason } from '../supervisor/outcome.js';
+import { OUTCOMES, type OutcomeReason } from '../supervisor/outcome.js';
 
 /** The CLI's exit codes, one per kind of outcome. The `--help` text shows the same table. */
 export const EXIT_CODES = Object.freeze({
   /** ffmpeg completed (and, for `remux`, the MP4 was checked and renamed into place). */
-  completed: 0,
+  completed: OUTCOMES.completed.exitStatus,
   /** ffmpeg failed: non-zero exit, or a remux that failed for a generic or timestamp reason. */
-  failed: 1,
+  failed: OUTCOMES.failed.exitStatus,
   /** Bad usage: unknown option, missing argument, bad duration. */
   usage: 2,
   /** The watchdog saw no forward progress in time and stopped ffmpeg. */
-  stalled: 3,
+  stalled: OUTCOMES.stalled.exitStatus,
   /** The overall deadline (`--timeout`, or the remux budget) ran out. */
-  timeout: 4,
+  timeout: OUTCOMES.timeout.exitStatus,
   /** ffmpeg or ffprobe could not be found or started. */
-  spawnFailed: 5,
+  spawnFailed: OUTCOMES.spawn_failed.exitStatus,
   /** `remux`: ffmpeg finished but the MP4 did not pass the check. */
   outputInvalid: 6,
   /** `remux`: the video codec cannot be made browser-playable. */
@@ -34,9 +34,9 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = Objec
   [EXIT_CODES.completed, 'completed'],
   [EXIT_CODES.failed, 'ffmpeg failed (remux: a generic or timestamp failure on the last rung)'],
   [EXIT_CODES.usage, 'bad usage'],
-  [EXIT_CODES.stalled, 'stalled: no forward progress, ffmpeg stopped'],
-  [EXIT_CODES.timeout, 'timeout: the overall deadline ran out'],
-  [EXIT_CODES.spawnFailed, 'ffmpeg/ffprobe not found or could not be started'],
+  [EXIT_CODES.stalled, OUTCOMES.stalled.summary],
+  [EXIT_CODES.timeout, OUTCOMES.timeout.summary],
+  [EXIT_CODES.spawnFailed, OUTCOMES.spawn_failed.summary],
   [EXIT_CODES.outputInvalid, 'remux: the output did not pass the check'],
   [EXIT_CODES.codecUnsupported, 'remux: the video codec is not supported'],
   [EXIT_CODES.interrupted, 'aborted by SIGINT (Ctrl-C)'],
@@ -51,20 +51,7 @@ export function exitCodeForSignal(signal: NodeJS.Signals | undefined): number {
 
 /** `run`: the exit code for a supervisor outcome's `reason`. */
 export function exitCodeForReason(reason: OutcomeReason, abortSignal?: NodeJS.Signals): number {
-  switch (reason) {
-    case 'completed':
-      return EXIT_CODES.completed;
-    case 'failed':
-      return EXIT_CODES.failed;
-    case 'stalled':
-      return EXIT_CODES.stalled;
-    case 'timeout':
-      return EXIT_CODES.timeout;
-    case 'spawn_failed':
-      return EXIT_CODES.spawnFailed;
-    case 'aborted':
-      return exitCodeForSignal(abortSignal);
-  }
+  return reason === 'aborted' ? exitCodeForSignal(abortSignal) : OUTCOMES[reason].exitStatus;
 }
 
 /** `remux`: the exit code for a `RemuxError`'s `kind`; the kinds named after an outcome map as that outcome. */

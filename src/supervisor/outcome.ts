@@ -30,7 +30,7 @@ export interface OutcomeSpec {
  * The one table of outcomes: for each `reason`, its error code and class, exit status and
  * wording. The CLI's exit codes and the error messages derive from it.
  */
-export const OUTCOMES: { readonly [Reason in OutcomeReason]: OutcomeSpec } = Object.freeze({
+export const OUTCOMES = Object.freeze({
   completed: {
     code: undefined,
     errorClass: undefined,
@@ -77,14 +77,14 @@ export const OUTCOMES: { readonly [Reason in OutcomeReason]: OutcomeSpec } = Obj
       return `could not be started${code ? ` (${code})` : ''}: ${String((cause as Error | undefined)?.message ?? cause)}`;
     },
   },
-});
+} as const satisfies { readonly [Reason in OutcomeReason]: OutcomeSpec });
 
 /**
  * The error `run()` rejects with for an outcome, or `undefined` when it completed. `program`
  * names the binary in messages (`ffprobe` when the supervisor ran ffprobe).
  */
 export function errorForOutcome(outcome: FfmpegOutcome, cause?: unknown, program = 'ffmpeg'): FfmpegError | undefined {
-  const spec = OUTCOMES[outcome.reason];
+  const spec: OutcomeSpec = OUTCOMES[outcome.reason];
   if (!spec.errorClass) return undefined;
   // The exit error's message ends with the last stderr line (what ffmpeg said before failing).
   const lastLine = outcome.reason === 'failed' ? lastStderrLine(outcome.stderrTail) : undefined;
