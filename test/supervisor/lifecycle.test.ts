@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import type { FfmpegError } from '../../src/supervisor/errors.js';
 import type { FfmpegOutcome } from '../../src/supervisor/outcome.js';
 import { type FfmpegSupervisorOptions, IN_PROCESS_SPAWN, isInProcessSpawn, type SpawnFunction, type SupervisorEventName } from '../../src/supervisor/options.js';
+import { liveRunCount } from '../../src/supervisor/host-exit.js';
 import { resolveFfmpegPath } from '../../src/supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { runUntilSettled } from '../../src/testing/clocks.js';
@@ -309,5 +310,58 @@ describe('process groups and binary resolution do not depend on spawn', () => {
     const supervisor = new FfmpegSupervisor({ args: ARGS, spawn, processGroup: false, resolveBinary: false });
     await supervisor.run();
     expect(seen).toEqual([{ file: 'ffmpeg', detached: false }]);
+  });
+});
+
+describe('bounded after SIGKILL (reapTimeoutMs)', () => {
+  test('a process SIGKILL cannot end settles exactly reapTimeoutMs after SIGKILL, unreaped, and stays registered for host exit', async () => {
+    const clock = FakeTimers.createClock(0);
+    const inner = createFakeSpawn(scenarios.silentHang(), { clock });
+    const children: Array<{ child: ChildProcess; realKill: ChildProcess['kill']; signals: NodeJS.Signals[] }> = [];
+    // A child in uninterruptible sleep: every signal is "sent", none has any effect.
+    const spawn: SpawnFunction = (file, args, options) => {
+      const child = inner(file, args, options);
+      const entry = { child, realKill: child.kill.bind(child), signals: [] as NodeJS.Signals[] };
+      child.kill = (signal?: NodeJS.Signals | number) => {
+        entry.signals.push(signal as NodeJS.Signals);
+        return true;
+      };
+      children.push(entry);
+      return child;
+    };
+    const liveBefore = liveRunCount();
+    const supervisor = new FfmpegSupervisor({
+      args: ARGS,
+      spawn,
+      clock,
+      processGroup: false,
+      resolveBinary: false,
+      timeoutMs: 1_000,
+      stallTimeoutMs: Number.POSITIVE_INFINITY,
+      killGraceMs: 500,
+      reapTimeoutMs: 2_000,
+    });
+    const settled = rejectionOf(supervisor.run());
+    await turn();
+    clock.tick(1_000);
+    clock.tick(500);
+    expect(children[0]?.signals).toEqual(['SIGTERM', 'SIGKILL']);
+    clock.tick(1_999);
+    await turn();
+    expect(supervisor.phase).toBe('stopping');
+    clock.tick(1);
+    expect(supervisor.phase).toBe('settled');
+    const error = await settled;
+    expect(error.code).toBe('ERR_FFMPEG_TIMEOUT');
+    expect(error.message).toContain('not reaped after SIGKILL');
+    expect(error.outcome).toMatchObject({ reason: 'timeout', unreaped: true, forcedKill: true, exitCode: null, signal: null, durationMs: 3_500 });
+    expect(liveRunCount()).toBe(liveBefore + 1); // the host-exit hook will SIGKILL it again
+    expect(clock.countTimers()).toBe(0);
+
+    // When it finally dies, it leaves the host-exit registry.
+    children[0]?.realKill('SIGKILL');
+    await turn();
+    await turn();
+    expect(liveRunCount()).toBe(liveBefore);
   });
 });
