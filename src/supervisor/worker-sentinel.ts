@@ -17,7 +17,7 @@ const SENTINEL_SCRIPT = [
   '    del) targets=$(printf "%s" "$targets" | sed "s/ $target / /") ;;',
   '  esac',
   'done',
-  'for target in $targets; do kill -KILL -- "$target" 2>/dev/null; done',
+  'for target in $targets; do kill -s KILL -- "$target" 2>/dev/null; done',
 ].join('\n');
 
 let sentinel: ChildProcess | undefined;
