@@ -1,5 +1,5 @@
 /**
- * Cases 25–28 of the fault table: faults that come from the host side (issue 10), in real time on
+ * Cases 26–28 of the fault table (29 is in unreaped.test.ts): faults that come from the host side (issue 10), in real time on
  * the fake ffmpeg program and on real ffmpeg. The same scenarios on the fake clock, with exact
  * bounds, are in test/supervisor/lifecycle.test.ts.
  */
@@ -22,7 +22,7 @@ function collectListenerErrors() {
   return { errors, onListenerError: (error: unknown, event: SupervisorEventName) => errors.push({ error, event }) };
 }
 
-describe('case 25: a throwing listener never changes the outcome (fake ffmpeg program)', () => {
+describe('case 26: a throwing listener never changes the outcome (fake ffmpeg program)', () => {
   test('a progress listener that throws on every block: completed, not stalled; every block delivered', async () => {
     const { errors, onListenerError } = collectListenerErrors();
     const { supervisor, events } = superviseFake(scenarios.completes({ blocks: 60, everyMs: 20 }), {
@@ -84,11 +84,11 @@ describe('case 25: a throwing listener never changes the outcome (fake ffmpeg pr
   });
 });
 
-describe.each(REAL_FFMPEG)('cases 25–27 on real ffmpeg ($name)', ({ path: ffmpegPath }) => {
+describe.each(REAL_FFMPEG)('cases 26–28 on real ffmpeg ($name)', ({ path: ffmpegPath }) => {
   // Raw video is byte-for-byte reproducible: 50 frames of 160x120 yuv420p, 1.44 MB.
   const rawVideoArgs = ['-hide_banner', '-f', 'lavfi', '-i', 'testsrc2=duration=2:size=160x120:rate=25', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1'];
 
-  test('case 26: stdout: "pipe" with a slow reader: the reader gets every byte ffmpeg wrote; run() does not wait for it', async () => {
+  test('case 27: stdout: "pipe" with a slow reader: the reader gets every byte ffmpeg wrote; run() does not wait for it', async () => {
     const expected = execFileSync(ffmpegPath, ['-loglevel', 'error', ...rawVideoArgs], { env: STATIC_BUILD_ENV, maxBuffer: 64 * 1024 * 1024 });
     expect(expected.length).toBe(160 * 120 * 1.5 * 50);
     const { supervisor } = superviseReal(ffmpegPath, rawVideoArgs, { stdout: 'pipe', pipeDrainMs: 10 });
@@ -112,7 +112,7 @@ describe.each(REAL_FFMPEG)('cases 25–27 on real ffmpeg ($name)', ({ path: ffmp
     expect(received.equals(expected)).toBe(true);
   });
 
-  test('case 25: throwing progress and stderr listeners on a real-time job: completed, never stalled', async () => {
+  test('case 26: throwing progress and stderr listeners on a real-time job: completed, never stalled', async () => {
     const { errors, onListenerError } = collectListenerErrors();
     const { supervisor, events } = superviseReal(ffmpegPath, ['-hide_banner', '-stats', ...lavfiInput(3, { realtime: true }), '-f', 'null', '-'], {
       stallTimeoutMs: 1_000,
@@ -134,7 +134,7 @@ describe.each(REAL_FFMPEG)('cases 25–27 on real ffmpeg ($name)', ({ path: ffmp
     expect(errors.filter(({ event }) => event === 'stderr')).toHaveLength(events.stderr.length);
   });
 
-  test('case 27: a 30-day timeout and stall timeouts past 2^31 ms do not fire early in real time, and warn about nothing', async () => {
+  test('case 28: a 30-day timeout and stall timeouts past 2^31 ms do not fire early in real time, and warn about nothing', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => {
       warnings.push(warning);
@@ -157,7 +157,7 @@ describe.each(REAL_FFMPEG)('cases 25–27 on real ffmpeg ($name)', ({ path: ffmp
     expect(warnings.filter((warning) => warning.name === 'TimeoutOverflowWarning')).toEqual([]);
   });
 
-  test('case 25: a stall listener that aborts the run on real ffmpeg blocked on a silent input: stalled wins; reaped', async () => {
+  test('case 26: a stall listener that aborts the run on real ffmpeg blocked on a silent input: stalled wins; reaped', async () => {
     const controller = new AbortController();
     // A lavfi source paced far slower than real time is silent: no forward progress.
     const { supervisor, events } = superviseReal(ffmpegPath, ['-hide_banner', '-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=1/60', '-f', 'null', '-'], {

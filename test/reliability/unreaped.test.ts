@@ -1,5 +1,5 @@
 /**
- * Case 28 of the fault table: a process that SIGKILL cannot end (uninterruptible sleep on a dead
+ * Case 29 of the fault table: a process that SIGKILL cannot end (uninterruptible sleep on a dead
  * NFS server). Produced here with a SIGSTOPped fake ffmpeg whose kill() is made to fail through
  * an injected spawn (and no process group, so only kill() could reach it).
  */
@@ -23,7 +23,7 @@ function processState(pid: number): string | undefined {
   }
 }
 
-test('case 28: SIGKILL has no effect → the run settles reapTimeoutMs after SIGKILL with unreaped: true; the host-exit registry still kills it', async () => {
+test('case 29: SIGKILL has no effect → the run settles reapTimeoutMs after SIGKILL with unreaped: true; the host-exit registry still kills it', async () => {
   const attempts: Array<{ signal: NodeJS.Signals; at: number }> = [];
   let child: ChildProcess | undefined;
   let realKill: ChildProcess['kill'] | undefined;
