@@ -64,3 +64,46 @@ describe('resolveSupervisorOptions', () => {
     expect(clock.now()).toBe(9);
   });
 });
+
+describe('resolveSupervisorOptions: durations, bytes and the options of issue 10', () => {
+  test('Infinity means none for timeoutMs, stallTimeoutMs, startupGraceMs and reapTimeoutMs; long values are kept', () => {
+    const resolved = resolveSupervisorOptions({
+      args: [],
+      timeoutMs: Number.POSITIVE_INFINITY,
+      stallTimeoutMs: Number.POSITIVE_INFINITY,
+      startupGraceMs: Number.POSITIVE_INFINITY,
+      reapTimeoutMs: Number.POSITIVE_INFINITY,
+      killGraceMs: 30 * 86_400_000,
+    });
+    expect(resolved).toMatchObject({
+      timeoutMs: undefined,
+      stallTimeoutMs: Number.POSITIVE_INFINITY,
+      startupGraceMs: Number.POSITIVE_INFINITY,
+      reapTimeoutMs: Number.POSITIVE_INFINITY,
+      killGraceMs: 30 * 86_400_000,
+    });
+  });
+
+  test('defaults of the new options', () => {
+    expect(resolveSupervisorOptions({ args: [] })).toMatchObject({
+      reapTimeoutMs: 10_000,
+      processGroup: process.platform !== 'win32',
+      resolveBinary: true,
+      onListenerError: undefined,
+    });
+  });
+
+  test.each([
+    [{ args: [], pipeDrainMs: Number.POSITIVE_INFINITY }, /`pipeDrainMs` option must be a finite number ≥ 0; got Infinity\./],
+    [{ args: [], timeoutMs: 0 }, /`timeoutMs` option must be a finite number ≥ 1; got 0 \(or Infinity for none\)/],
+    [{ args: [], reapTimeoutMs: -1 }, /`reapTimeoutMs`.*got -1/],
+    [{ args: [], stderrTailBytes: 1.5 }, /`stderrTailBytes` option must be a whole number of bytes ≥ 0; got 1\.5/],
+    [{ args: [], stderrTailBytes: Number.POSITIVE_INFINITY }, /`stderrTailBytes` option must be a whole number of bytes/],
+    [{ args: [], processGroup: 1 }, /`processGroup` option must be a boolean; got 1/],
+    [{ args: [], resolveBinary: 'no' }, /`resolveBinary` option must be a boolean; got "no"/],
+    [{ args: [], onListenerError: true }, /`onListenerError` option must be a function; got true/],
+  ])('rejects %j eagerly', (options, message) => {
+    expect(() => resolveSupervisorOptions(options as never)).toThrow(message);
+  });
+});
+
