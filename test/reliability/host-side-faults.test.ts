@@ -4,10 +4,17 @@
  * bounds, are in test/supervisor/lifecycle.test.ts.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import FakeTimers from '@sinonjs/fake-timers';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, test } from 'vitest';
+import { RemuxLadder } from '../../src/remux/ladder.js';
 import type { SupervisorEventName } from '../../src/supervisor/options.js';
+import { runUntilSettled } from '../../src/testing/clocks.js';
+import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
 import { scenarios } from '../../src/testing/scenarios.js';
 import { STATIC_BUILD_ENV } from '../helpers/media.js';
 import { rejectionOf } from '../helpers/rejection.js';
@@ -82,6 +89,39 @@ describe('case 26: a throwing listener never changes the outcome (fake ffmpeg pr
     expect(events.spawnedPids).toHaveLength(1);
     expect(errors).toMatchObject([{ event: 'spawn' }]);
   });
+});
+
+test('case 26 (ladder): a throwing ladder progress listener no longer fails the remux as stalled; each exception surfaces', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ffsup-host-side-'));
+  try {
+    const input = join(dir, 'recording.ts');
+    writeFileSync(input, 'the in-process ffprobe never reads this');
+    const clock = FakeTimers.createClock();
+    const spawn = createFakeSpawn(scenarios.completes({ blocks: 30, everyMs: 100, outputText: 'fake mp4' }), { clock });
+    const ladder = new RemuxLadder({ spawn, clock, stallTimeoutMs: 250, startupGraceMs: 0 });
+    let delivered = 0;
+    ladder.on('progress', () => {
+      delivered += 1;
+      throw new Error('ladder progress bug');
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      const result = await runUntilSettled(clock, ladder.remux({ inputs: [input], output: join(dir, 'out.mp4') }));
+      expect(result.strategy).toBe('default');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(readFileSync(join(dir, 'out.mp4'), 'utf8')).toBe('fake mp4');
+    expect(delivered).toBe(31);
+    expect(uncaught).toHaveLength(31);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe.each(REAL_FFMPEG)('cases 26–28 on real ffmpeg ($name)', ({ path: ffmpegPath }) => {
