@@ -66,6 +66,8 @@ export class SupervisedRun {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #unreaped = false;
   #unregisterLiveRun: () => void = () => {};
+  /** Tells the watchdog of forward progress (a no-op without one). */
+  #watchdogTouch: () => void = () => {};
 
   constructor(options: ResolvedSupervisorOptions, ffmpegPath: string, stopSignals: readonly AbortSignal[], reports: RunReports) {
     this.#options = options;
@@ -216,8 +218,6 @@ export class SupervisedRun {
       this.#teardown.defer(onAbort(signal, () => this.#stop('aborted', signal.reason)));
     }
   }
-
-  #watchdogTouch: () => void = () => {};
 
   #onProgressLine(line: string): void {
     const block = this.#parser.pushLine(line);
