@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn as nodeSpawn, type StdioOptions } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { onAbort } from './abort-fanout.js';
 import { ForwardProgressTracker } from './forward-progress.js';
 import { registerLiveRun } from './host-exit.js';
-import { createLineSplitter } from './line-splitter.js';
 import type { ResolvedSupervisorOptions } from './options.js';
 import type { FfmpegOutcome, OutcomeReason, StopReason } from './outcome-types.js';
 import { type FfmpegProgress, ProgressParser } from './progress-parser.js';
 import { canEnterPhase, type RunPhase } from './run-phase.js';
+import { RunPipes, stdioFor } from './run-pipes.js';
 import { buildSpawnCommand } from './spawn-args.js';
 import { spawnEnvFor } from './static-build-env.js';
 import { StderrTail } from './stderr-tail.js';
@@ -52,12 +51,12 @@ export class SupervisedRun {
   readonly #parser: ProgressParser;
   readonly #tracker = new ForwardProgressTracker();
   readonly #stderrTail: StderrTail;
-  /** The streams the supervisor reads (never the host's): the run drains them before settling. */
-  readonly #ownedPipes = new Set<NodeJS.EventEmitter & { destroy(): void }>();
   #phase: RunPhase = 'starting';
   #startedAt = 0;
   #args: readonly string[] = [];
   #child: ChildProcess | undefined;
+  /** The pipes the supervisor reads (never the host's): the run drains them before settling. */
+  #pipes: RunPipes | undefined;
   #terminator: Terminator | undefined;
   #latchedReason: StopReason | undefined;
   #cause: unknown;
@@ -101,7 +100,7 @@ export class SupervisedRun {
     let child: ChildProcess;
     try {
       child = (options.spawn ?? nodeSpawn)(command.file, command.args, {
-        stdio: this.#stdio(),
+        stdio: stdioFor(options),
         detached: options.processGroup,
         cwd: options.cwd,
         env: spawnEnvFor(this.#ffmpegPath, options.env),
@@ -133,7 +132,17 @@ export class SupervisedRun {
     }
     // Not on the teardown: after an unreaped settlement the exit still unregisters the process.
     child.once('exit', (code, signal) => this.#onExit(code, signal));
-    this.#wirePipes(child);
+    this.#pipes = new RunPipes(child, {
+      watchProgress: options.watchProgress,
+      progressFd: options.progressFd,
+      stdout: options.stdout,
+      onProgressLine: (line) => this.#onProgressLine(line),
+      onStderrChunk: (chunk) => this.#stderrTail.push(chunk),
+      onStderrLine: (line) => this.#reports.stderr(line),
+      onAllClosed: () => {
+        if (this.#phase === 'draining') this.#settle();
+      },
+    });
     this.#armStopTriggers();
     this.#reports.spawn({ pid: child.pid, args: this.#args });
   }
@@ -143,53 +152,6 @@ export class SupervisedRun {
     if (!canEnterPhase(this.#phase, to)) return false;
     this.#phase = to;
     return true;
-  }
-
-  #stdio(): StdioOptions {
-    const stdin = this.#options.stdin === 'pipe' ? 'pipe' : 'ignore';
-    return this.#usesFd3 ? [stdin, 'pipe', 'pipe', 'pipe'] : [stdin, 'pipe', 'pipe'];
-  }
-
-  get #usesFd3(): boolean {
-    return this.#options.watchProgress && this.#options.progressFd === 3;
-  }
-
-  #wirePipes(child: ChildProcess): void {
-    const { watchProgress, progressFd, stdout } = this.#options;
-    const progressStream = watchProgress ? (child.stdio[progressFd] as Readable | null) : null;
-    if (progressStream) {
-      const lines = progressStream.pipe(createLineSplitter());
-      lines.on('data', (line: string) => this.#onProgressLine(line));
-      this.#own(lines);
-      this.#own(progressStream);
-    }
-    // With `stdout: 'pipe'` stdout is the host's to read (and `stdin: 'pipe'` the host's to write).
-    if (child.stdout && progressStream !== child.stdout && stdout === 'drain') {
-      child.stdout.resume();
-      this.#own(child.stdout);
-    }
-    if (child.stderr) {
-      child.stderr.on('data', (chunk: Buffer) => this.#stderrTail.push(chunk));
-      const lines = child.stderr.pipe(createLineSplitter());
-      lines.on('data', (line: string) => {
-        if (line.length > 0) this.#reports.stderr(line);
-      });
-      this.#own(lines);
-      this.#own(child.stderr);
-    }
-    // A write to the stdin of a process that exited raises EPIPE: never an uncaught exception.
-    for (const stream of child.stdio) stream?.on('error', () => {});
-  }
-
-  /** Registers a stream the supervisor reads: the drain waits for its 'close'. */
-  #own(stream: NodeJS.EventEmitter & { destroy(): void; closed?: boolean }): void {
-    stream.on('error', () => {});
-    if (stream.closed) return;
-    this.#ownedPipes.add(stream);
-    stream.once('close', () => {
-      this.#ownedPipes.delete(stream);
-      if (this.#phase === 'draining' && this.#ownedPipes.size === 0) this.#settle();
-    });
   }
 
   #armStopTriggers(): void {
@@ -248,7 +210,7 @@ export class SupervisedRun {
       if (this.#phase !== 'stopping') return;
       this.#unreaped = true;
       // Its pipes stay open while it is frozen: close our ends. The host's streams stay the host's.
-      for (const stream of this.#ownedPipes) stream.destroy();
+      this.#pipes?.destroy();
       this.#child?.unref?.();
       this.#settle();
     }, this.#options.reapTimeoutMs);
@@ -264,7 +226,7 @@ export class SupervisedRun {
     }
     if (!this.#enter('draining')) return;
     this.#unregisterLiveRun();
-    if (this.#ownedPipes.size === 0) {
+    if (this.#pipes?.allClosed !== false) {
       this.#settle();
       return;
     }
@@ -273,7 +235,7 @@ export class SupervisedRun {
     const drainMs = Math.max(this.#options.pipeDrainMs, this.#terminator?.msUntilKill ?? 0);
     this.#teardown.setTimer(() => {
       this.#terminator?.sweep();
-      for (const stream of this.#ownedPipes) stream.destroy();
+      this.#pipes?.destroy();
       this.#settle();
     }, drainMs);
   }

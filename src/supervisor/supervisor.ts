@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TypedEmitter } from 'tiny-typed-emitter';
@@ -127,7 +128,7 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
   }
 
   #deliver<Name extends SupervisorEventName>(event: Name, ...args: Parameters<FfmpegSupervisorEvents[Name]>): void {
-    deliverEvent(this as unknown as import('node:events').EventEmitter, event, args, this.options.onListenerError);
+    deliverEvent(this as unknown as EventEmitter, event, args, this.options.onListenerError);
   }
 }
 
