@@ -17,9 +17,11 @@ const WORKER_HOST = fileURLToPath(new URL('./fixtures/worker-host.mjs', import.m
 afterEach(cleanUpProcessesAndFakes);
 
 /** Starts the host; resolves with it and the identities of the jobs its worker started, once they run. */
-async function startWorkerHost(end: 'terminate' | 'exit'): Promise<{ host: ChildProcess; jobs: ProcessIdentity[]; next: (event: string) => Promise<Record<string, unknown>> }> {
+async function startWorkerHost(
+  end: 'terminate' | 'exit',
+): Promise<{ host: ChildProcess; jobs: ProcessIdentity[]; next: (event: string) => Promise<Record<string, unknown>>; endWorker: () => void }> {
   const fake = makeFake(scenarios.silentHang());
-  const host = spawn(process.execPath, [WORKER_HOST, end, fake.path, '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(process.execPath, [WORKER_HOST, end, fake.path, '2'], { stdio: ['pipe', 'pipe', 'inherit'] });
   trackProcess(host.pid);
   const lines: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
@@ -41,13 +43,14 @@ async function startWorkerHost(end: 'terminate' | 'exit'): Promise<{ host: Child
   const ready = await next('ready');
   // Identified at once, while they surely run (the worker reported them after 'spawn').
   const jobs = (ready.pids as number[]).map((pid) => trackProcess(pid)).filter((identity) => identity !== undefined);
-  return { host, jobs, next };
+  return { host, jobs, next, endWorker: () => host.stdin?.write('end\n') };
 }
 
 test('case 22 (worker): worker.terminate() while its jobs run → every ffmpeg it started is gone; the host lives on', async () => {
-  const { host, jobs, next } = await startWorkerHost('terminate');
+  const { host, jobs, next, endWorker } = await startWorkerHost('terminate');
   expect(jobs).toHaveLength(2);
   expect(jobs.every(isSameProcessAlive)).toBe(true);
+  endWorker();
   await next('terminated');
   const gone = await Promise.all(jobs.map((job) => waitUntilGone(job, 10_000)));
   expect(gone).toEqual([true, true]);
@@ -55,9 +58,11 @@ test('case 22 (worker): worker.terminate() while its jobs run → every ffmpeg i
 });
 
 test('case 22 (worker): the main thread calls process.exit(0) while the worker’s jobs run → every ffmpeg is gone', async () => {
-  const { host, jobs } = await startWorkerHost('exit');
+  const { host, jobs, endWorker } = await startWorkerHost('exit');
   expect(jobs).toHaveLength(2);
-  const exited = host.exitCode !== null ? Promise.resolve() : new Promise((resolve) => host.once('exit', resolve));
+  expect(jobs.every(isSameProcessAlive)).toBe(true);
+  const exited = new Promise((resolve) => host.once('exit', resolve));
+  endWorker();
   await exited;
   const gone = await Promise.all(jobs.map((job) => waitUntilGone(job, 10_000)));
   expect(gone).toEqual([true, true]);
