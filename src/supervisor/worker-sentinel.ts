@@ -8,13 +8,13 @@ import { isMainThread } from 'node:worker_threads';
  * closes however the thread ends (its handles are closed, or the whole process is gone), and
  * on end of input the sentinel SIGKILLs every target still listed (`-pgid` for a group).
  */
-const SENTINEL_SCRIPT = [
+export const SENTINEL_SCRIPT = [
   'trap "" INT TERM HUP',
   'targets=" "',
   'while read -r op target; do',
   '  case "$op" in',
   '    add) targets="$targets$target " ;;',
-  '    del) targets=$(printf "%s" "$targets" | sed "s/ $target / /") ;;',
+  '    del) kept=" "; for listed in $targets; do [ "$listed" = "$target" ] || kept="$kept$listed "; done; targets="$kept" ;;',
   '  esac',
   'done',
   'for target in $targets; do kill -s KILL -- "$target" 2>/dev/null; done',
