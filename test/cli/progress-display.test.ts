@@ -72,10 +72,11 @@ const decision: RunnableStrategyDecision = {
   audioTrackCount: 1,
 };
 
-const attemptStart = { strategy: 'default' as const, args: ['-i', 'file:x.ts'], index: 0 };
+const attemptStart = { id: 'job-1', strategy: 'default' as const, args: ['-i', 'file:x.ts'], index: 0 };
 
 function attempt(extra: Partial<RemuxAttempt> = {}): RemuxAttempt {
   return {
+    id: 'job-1',
     strategy: 'default',
     args: ['-i', 'file:x.ts'],
     outcome: outcome(),
@@ -89,6 +90,8 @@ function attempt(extra: Partial<RemuxAttempt> = {}): RemuxAttempt {
 }
 
 const result: RemuxResult = {
+  id: 'job-1',
+  media: { durationSec: 60, trusted: true, videoStartSec: undefined },
   output: '/rec/out.mp4',
   strategy: 'default',
   decision,
