@@ -1,5 +1,5 @@
 import { type AudioTrackPolicy, describeStreams, selectStreams } from './select-streams.js';
-import type { ProbedStream, ProbeResult, StrategyDecision, StreamPlan } from './types.js';
+import type { ProbedStream, ProbedVideoStream, ProbeResult, StrategyDecision, StreamPlan } from './types.js';
 
 /** ffprobe codec names (and common aliases) mapped to the names the decision uses. */
 const CODEC_ALIASES: Readonly<Record<string, string>> = {
@@ -58,6 +58,8 @@ export function decideStrategy(probe: ProbeResult, options: DecideStrategyOption
       isMpegTs,
     };
   }
+  // A hand-built probe without `streams` is decided on its first video stream, mapped by type.
+  if (probe.streams === undefined) return decideVideo(probe.video, { audioTrackCount, isMpegTs, streams: undefined, index: undefined });
   const choice = selectStreams(probe, options.audioTracks ?? 'main');
   const video = choice.video;
   const streams: StreamPlan = {
@@ -77,13 +79,23 @@ export function decideStrategy(probe: ProbeResult, options: DecideStrategyOption
     return {
       strategy: 'unsupported',
       kind: 'no_playable_streams',
-      reason: `no decodable audio or video stream: found ${describeStreams(probe.streams ?? [])}`,
+      reason: `no decodable audio or video stream: found ${describeStreams(probe.streams)}`,
       audioTrackCount,
       hasVideo: false,
       probeFailed: false,
       streams,
     };
   }
+  const described = video && { codecName: video.codecName, bitDepth: video.bitDepth ?? 8, ...(video.pixFmt !== undefined && { pixFmt: video.pixFmt }) };
+  return decideVideo(described, { audioTrackCount, isMpegTs, streams, index: video?.index });
+}
+
+function decideVideo(
+  video: Pick<ProbedVideoStream, 'codecName' | 'bitDepth' | 'pixFmt'> | undefined,
+  context: { audioTrackCount: number; isMpegTs: boolean; streams: StreamPlan | undefined; index: number | undefined },
+): StrategyDecision {
+  const { audioTrackCount, isMpegTs, streams } = context;
+  const plan = streams === undefined ? {} : { streams };
   if (video === undefined) {
     return {
       strategy: 'default',
@@ -91,12 +103,12 @@ export function decideStrategy(probe: ProbeResult, options: DecideStrategyOption
       audioTrackCount,
       hasVideo: false,
       probeFailed: false,
-      streams,
+      ...plan,
       isMpegTs,
     };
   }
   const videoCodec = normalizeVideoCodec(video.codecName);
-  const bitDepth = video.bitDepth ?? 8;
+  const bitDepth = video.bitDepth;
   const runnable = (strategy: 'default' | 'transcode', reason: string): StrategyDecision => ({
     strategy,
     reason,
@@ -105,20 +117,20 @@ export function decideStrategy(probe: ProbeResult, options: DecideStrategyOption
     audioTrackCount,
     hasVideo: true,
     probeFailed: false,
-    streams,
+    ...plan,
     isMpegTs,
   });
   if (videoCodec === 'unknown') {
     return {
       strategy: 'unsupported',
       kind: 'codec_unsupported',
-      reason: `video stream #${video.index} has a codec ffprobe cannot name: no strategy makes it browser-playable`,
+      reason: `video stream${context.index === undefined ? '' : ` #${context.index}`} has a codec ffprobe cannot name: no strategy makes it browser-playable`,
       videoCodec,
       bitDepth,
       audioTrackCount,
       hasVideo: true,
       probeFailed: false,
-      streams,
+      ...plan,
     };
   }
   if (videoCodec !== 'h264') return runnable('transcode', `${videoCodec}: browsers do not play it in MP4, re-encoding to h264`);

@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 afterAll(() => removeTempDir(dir));
 
-const DEFAULT = '-ss';
+const DEFAULT = 'asetpts=PTS-STARTPTS,aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo'; // default's audio filter
 const FALLBACK = '-max_interleave_delta';
 const TRANSCODE = 'libx264';
 
@@ -131,14 +131,14 @@ describe('RemuxLadder failure paths (fake ffmpeg, real ffprobe)', () => {
     expect(tempFilesIn(dir)).toEqual([]);
   });
 
-  test('exit 0 after "Error writing trailer" (disk full) → output_invalid, no climb', async () => {
+  test('exit 0 after "Error writing trailer: No space left on device" → no_space, no climb', async () => {
     const output = join(dir, 'trailer.mp4');
     const scenario: FakeFfmpegScenario = {
       steps: [{ writeOutput: { from: goodMp4 } }, { stderr: ERROR_WRITING_TRAILER }, { progress: { end: true } }, { exit: 0 }],
     };
     const { ladder, attempts } = ladderWith([], scenario);
     const error = await rejectionOf<RemuxError>(ladder.remux({ inputs: [input], output }));
-    expect(error.kind).toBe('output_invalid');
+    expect(error.kind).toBe('no_space');
     expect(attempts).toEqual(['default']);
     expect(existsSync(output)).toBe(false);
   });
