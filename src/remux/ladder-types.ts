@@ -36,6 +36,8 @@ export interface RemuxLadderOptions {
    * @default probeCapabilities(ffmpegPath), or `MODERN_FFMPEG_CAPABILITIES` when `spawn` is given
    */
   readonly capabilities?: FfmpegCapabilities;
+  /** Environment of every ffmpeg attempt (not of ffprobe). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
   /** Which audio tracks each remux keeps (a request may override it). @default 'main' */
   readonly audioTracks?: AudioTrackPolicy;
 }

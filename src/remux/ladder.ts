@@ -17,6 +17,7 @@ import { RemuxError } from './errors.js';
 import { probeVideoStartSec } from './first-keyframe.js';
 import type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxRequest, RemuxResult } from './ladder-types.js';
 import { type MediaDuration, mediaDurationOf } from './media-duration.js';
+import { watchOutputActivity } from './output-activity.js';
 import { checkOutput, fileSize, removeQuietly, tempPathFor } from './output-file.js';
 import { type ProbeMediaOptions, probeMedia } from './probe-media.js';
 import { ProgressView } from './progress-view.js';
@@ -24,6 +25,9 @@ import { attemptBudgetMs } from './remux-budget.js';
 import { type FailRemux, freeBytesAt, requireDirectory, requireOutputPath, totalSizeOf, validateRequest } from './remux-request.js';
 import { writeFailureSidecar, writeSuccessSidecars } from './sidecars.js';
 import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
+
+/** How often the output file is looked at for signs of life (at most a quarter of the stall timeout). */
+const ACTIVITY_INTERVAL_MS = 1_000;
 
 /** Free space below this refuses any remux: nothing useful fits. */
 const MIN_FREE_BYTES = 1024 * 1024;
@@ -100,6 +104,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
           const budgetMs = attemptBudgetMs(strategy, totalBytes, media.trusted ? media.durationSec : undefined);
           const attempt = await this.#runAttempt(strategy, args, attempts.length, {
             id,
+            temp,
             ffmpegPath,
             signal,
             timeoutMs: Math.min(budgetMs, remainingMs()),
@@ -200,7 +205,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     strategy: RemuxStrategy,
     args: string[],
     index: number,
-    run: { id: string; ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; media: MediaDuration },
+    run: { id: string; temp: string; ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; media: MediaDuration },
   ): Promise<RemuxAttempt> {
     const { id } = run;
     this.emit('attempt', { id, strategy, args, index });
@@ -215,15 +220,27 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     const view = new ProgressView(run.media.trusted ? run.media.durationSec : undefined);
     supervisor.on('progress', (progress) => this.emit('progress', { ...view.next(progress), id, strategy }));
     supervisor.on('stall', (stall) => this.emit('stall', { ...stall, id, strategy }));
+    // The +faststart pass prints nothing while it rewrites the file: its writes count as progress.
+    let stopWatching = () => {};
+    supervisor.once('spawn', () => {
+      stopWatching = watchOutputActivity(run.temp, {
+        clock: this.#clock,
+        intervalMs: Math.min(ACTIVITY_INTERVAL_MS, supervisor.options.stallTimeoutMs / 4),
+        onActivity: () => supervisor.reportActivity(),
+      });
+    });
     supervisor.on('stderr', (line) => {
       if (classifierLines.length < MAX_CLASSIFIER_LINES && isClassifierLine(line)) classifierLines.push(line);
     });
     let error: FfmpegError | undefined;
-    const outcome = await supervisor.run().catch((caught: unknown) => {
-      if (!(caught instanceof FfmpegError) || !caught.outcome) throw caught;
-      error = caught;
-      return caught.outcome;
-    });
+    const outcome = await supervisor
+      .run()
+      .catch((caught: unknown) => {
+        if (!(caught instanceof FfmpegError) || !caught.outcome) throw caught;
+        error = caught;
+        return caught.outcome;
+      })
+      .finally(() => stopWatching());
     const ownKind = remuxErrorKindForOutcome(outcome.reason);
     const classification = ownKind ? undefined : classifyRemuxError(`${classifierLines.join('\n')}\n${outcome.stderrTail}`, outcome.exitCode);
     return {
@@ -312,6 +329,7 @@ function pickSupervisorOptions(options: RemuxLadderOptions) {
     clock: options.clock,
     spawn: options.spawn,
     parentDeathSignal: options.parentDeathSignal,
+    env: options.env,
   };
 }
 

@@ -50,6 +50,7 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
   readonly options: ResolvedSupervisorOptions;
   readonly #ffmpegPath: string;
   #runPromise: Promise<FfmpegOutcome> | undefined;
+  #run: SupervisedRun | undefined;
   #child: ChildProcess | undefined;
   #outcome: FfmpegOutcome | undefined;
 
@@ -94,6 +95,15 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     return this.#runPromise;
   }
 
+  /**
+   * Counts as forward progress now, for work ffmpeg does not report: the `+faststart` pass
+   * rewrites the whole MP4 after its last progress block (the remux ladder calls this while the
+   * output file keeps changing). No effect before spawn, after exit or once a stop has begun.
+   */
+  reportActivity(): void {
+    this.#run?.reportActivity();
+  }
+
   #execute(): Promise<FfmpegOutcome> {
     return new Promise((resolve, reject) => {
       const settle = (outcome: FfmpegOutcome, cause?: unknown): void => {
@@ -105,9 +115,10 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
         else resolve(outcome);
         this.emit('exit', outcome);
       };
-      new SupervisedRun(this, this.#ffmpegPath, settle, (child) => {
+      this.#run = new SupervisedRun(this, this.#ffmpegPath, settle, (child) => {
         this.#child = child;
-      }).start();
+      });
+      this.#run.start();
     });
   }
 }
@@ -266,6 +277,10 @@ class SupervisedRun {
       });
       this.#teardown.signal.addEventListener('abort', unsubscribe, { once: true });
     }
+  }
+
+  reportActivity(): void {
+    if (!this.#exit && !this.#latchedReason && !this.#settled) this.#watchdog?.touch();
   }
 
   #onProgressLine(line: string): void {
