@@ -7,29 +7,44 @@ import { type ProbeMediaOptions, runFfprobe } from './probe-media.js';
  */
 export const KEYFRAME_SCAN_PACKETS = 600;
 
-/** ffprobe arguments that list the first packets of one stream: `stream_index,pts_time,flags` as CSV. */
+/**
+ * ffprobe arguments that list the first packets of one stream (`pts_time`, `dts_time`, `flags`)
+ * as JSON. `-show_format` is there too: it marks the call as an ffprobe run for the test kit's
+ * fake, which answers ffprobe only.
+ */
 export function firstKeyframeArgs(path: string, streamIndex: number): string[] {
   return [
     '-v', 'quiet',
     '-fflags', '+discardcorrupt',
     '-select_streams', String(streamIndex),
-    '-show_entries', 'packet=pts_time,dts_time,flags',
+    '-show_entries', 'packet=pts_time,dts_time,flags:format=format_name',
+    '-show_format',
     '-read_intervals', `%+#${KEYFRAME_SCAN_PACKETS}`,
-    '-of', 'csv=p=0',
+    '-print_format', 'json',
     withFileProtocol(path),
   ];
 }
 
 /**
- * Pure: the time (seconds, the input's timeline) of the first keyframe in `firstKeyframeArgs`
- * output, or `undefined` when none was listed. Takes the packet's pts, else its dts.
+ * Pure: the time (seconds, the input's timeline) of the first keyframe (`K` in `flags`) in the
+ * JSON of {@link firstKeyframeArgs}, or `undefined` when none was listed or the text is not
+ * that JSON. Takes the packet's pts, else its dts.
  */
-export function parseFirstKeyframe(csv: string): number | undefined {
-  for (const line of csv.split(/\r?\n/)) {
-    const [pts, dts, flags] = line.split(',');
-    if (flags === undefined || !flags.includes('K')) continue;
-    const time = Number(pts !== undefined && pts !== 'N/A' && pts !== '' ? pts : dts);
+export function parseFirstKeyframe(jsonText: string): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(jsonText);
+  } catch {
+    return undefined;
+  }
+  const packets = (parsed as { packets?: unknown })?.packets;
+  if (!Array.isArray(packets)) return undefined;
+  for (const packet of packets as Array<Record<string, unknown>>) {
+    if (typeof packet?.['flags'] !== 'string' || !packet['flags'].includes('K')) continue;
+    const time = Number(packet['pts_time'] ?? packet['dts_time']);
     if (Number.isFinite(time)) return time;
+    const dts = Number(packet['dts_time']);
+    if (Number.isFinite(dts)) return dts;
   }
   return undefined;
 }

@@ -54,9 +54,9 @@ export async function requireDirectory(
   try {
     if ((await stat(directory)).isDirectory()) return;
   } catch (error) {
-    throw fail('output_is_directory', `the output directory ${directory} does not exist or cannot be read`, { cause: error });
+    throw fail('output_dir_missing', `the output directory ${directory} does not exist or cannot be read`, { cause: error });
   }
-  throw fail('output_is_directory', `the output directory ${directory} is not a directory`);
+  throw fail('output_dir_missing', `the output directory ${directory} is not a directory`);
 }
 
 /**

@@ -16,6 +16,7 @@ export type RemuxErrorKind =
   | 'input_unreadable'
   | 'output_is_input'
   | 'output_is_directory'
+  | 'output_dir_missing'
   | 'no_space'
   | 'generic';
 
