@@ -1,7 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TypedEmitter } from 'tiny-typed-emitter';
-import { type FfmpegCapabilities, MODERN_FFMPEG_CAPABILITIES, probeCapabilities } from '../supervisor/capabilities.js';
+import { MODERN_FFMPEG_CAPABILITIES } from '../supervisor/capabilities.js';
 import { type TimerClock, systemClock, validateClock } from '../supervisor/clock.js';
 import { FfmpegError } from '../supervisor/errors.js';
 import { registerTempFile } from '../supervisor/host-exit.js';
@@ -12,9 +12,7 @@ import { FfmpegSupervisor } from '../supervisor/supervisor.js';
 import { buildStrategyArgs, type StrategyInput } from './build-strategy-args.js';
 import { classifyRemuxError, isClassifierLine, remuxErrorKindForOutcome } from './classify-remux-error.js';
 import { buildConcatList } from './concat-list.js';
-import { decideStrategy } from './decide-strategy.js';
 import { RemuxError } from './errors.js';
-import { probeVideoStartSec } from './first-keyframe.js';
 import type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxRequest, RemuxResult } from './ladder-types.js';
 import { type MediaDuration, mediaDurationOf } from './media-duration.js';
 import { watchOutputActivity } from './output-activity.js';
@@ -22,15 +20,14 @@ import { checkOutput, fileSize, removeQuietly, tempPathFor } from './output-file
 import { type ProbeMediaOptions, probeMedia } from './probe-media.js';
 import { ProgressView } from './progress-view.js';
 import { attemptBudgetMs } from './remux-budget.js';
-import { type FailRemux, freeBytesAt, requireDirectory, requireOutputPath, totalSizeOf, validateRequest } from './remux-request.js';
+import { type FailRemux, requireDirectory, requireFreeSpace, requireOutputPath, totalSizeOf, validateRequest } from './remux-request.js';
+import { capabilitiesFor, inspectInputs } from './remux-preflight.js';
+import { validateAudioTrackPolicy } from './select-streams.js';
 import { writeFailureSidecar, writeSuccessSidecars } from './sidecars.js';
 import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
 
 /** How often the output file is looked at for signs of life (at most a quarter of the stall timeout). */
 const ACTIVITY_INTERVAL_MS = 1_000;
-
-/** Free space below this refuses any remux: nothing useful fits. */
-const MIN_FREE_BYTES = 1024 * 1024;
 
 /** stderr lines the classifier may need, kept from the whole run (the tail alone can miss them). */
 const MAX_CLASSIFIER_LINES = 200;
@@ -48,6 +45,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     super();
     // Validate the supervisor options up front, so a bad value fails here and not mid-remux.
     resolveSupervisorOptions({ args: [], ...pickSupervisorOptions(options) });
+    validateAudioTrackPolicy(options.audioTracks);
     this.#options = options;
     this.#clock = options.clock === undefined ? systemClock : validateClock(options.clock);
   }
@@ -72,14 +70,20 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
 
     // The capability probe (two `ffmpeg` runs, cached per binary) runs beside the input probes.
     const [inspected, capabilities] = await Promise.all([
-      this.#inspectInputs(inputs, request, probeOptions, fail),
-      this.#capabilities(ffmpegPath, injected, signal, fail),
+      inspectInputs(inputs, { audioTracks: request.audioTracks ?? this.#options.audioTracks, probeOptions, fail }),
+      capabilitiesFor(ffmpegPath, {
+        // An injected spawn has no binary to probe: assume a modern ffmpeg unless told otherwise.
+        known: this.#options.capabilities ?? (injected ? MODERN_FFMPEG_CAPABILITIES : undefined),
+        signal,
+        fail,
+      }),
     ]);
     const { probes, decision, videoStartSec } = inspected;
     this.emit('decision', { ...decision, id });
     if (decision.strategy === 'unsupported') throw fail(decision.kind, `cannot make a browser-playable MP4: ${decision.reason}`);
     const media = mediaDurationOf(probes, decision.streams, totalBytes);
-    await this.#requireFreeSpace(output, decision.strategy === 'transcode' ? 0 : totalBytes, fail);
+    // A copy needs about the input's size free; a transcode's size is unknown, so only a full disk is refused.
+    await requireFreeSpace(output, decision.strategy === 'transcode' ? 0 : totalBytes, fail);
 
     const listPath = inputs.length > 1 ? tempPathFor(output, 'concat').replace(/\.[^.]+$/, '.txt') : undefined;
     const input: StrategyInput = listPath ? { kind: 'concat', listPath } : { kind: 'file', path: inputs[0] as string };
@@ -141,63 +145,6 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     } finally {
       await removeQuietly(listPath);
       unregisterList?.();
-    }
-  }
-
-  /** Probes every part, decides, and finds where the picture starts in the first part. */
-  async #inspectInputs(
-    inputs: readonly string[],
-    request: RemuxRequest,
-    probeOptions: () => ProbeMediaOptions,
-    fail: FailRemux,
-  ): Promise<{ probes: ProbeResult[]; decision: ReturnType<typeof decideStrategy>; videoStartSec: number | undefined }> {
-    try {
-      const probes: ProbeResult[] = [];
-      for (const path of inputs) probes.push(await probeMedia(path, probeOptions()));
-      const first = probes[0] as ProbeResult;
-      const decision = decideStrategy(first, { audioTracks: request.audioTracks ?? this.#options.audioTracks });
-      const videoIndex = decision.streams?.video?.index;
-      const videoStartSec =
-        decision.strategy === 'unsupported' || videoIndex === undefined
-          ? undefined
-          : await probeVideoStartSec(inputs[0] as string, videoIndex, first.startTimeSec, probeOptions());
-      return { probes, decision, videoStartSec };
-    } catch (error) {
-      const outcome = (error as FfmpegError).outcome;
-      throw fail(outcome?.reason === 'aborted' ? 'aborted' : 'spawn_failed', (error as Error).message, { outcome, cause: error });
-    }
-  }
-
-  /** The binary's capabilities; an abort settles at once (the probe, cached per binary, ends by itself). */
-  async #capabilities(ffmpegPath: string, injected: boolean, signal: AbortSignal | undefined, fail: FailRemux): Promise<FfmpegCapabilities> {
-    // An injected spawn has no binary to probe: assume a modern ffmpeg unless told otherwise.
-    const known = this.#options.capabilities ?? (injected ? MODERN_FFMPEG_CAPABILITIES : undefined);
-    if (known) return known;
-    const probing = probeCapabilities(ffmpegPath).catch((error: unknown) => {
-      throw fail('spawn_failed', `ffmpeg could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${(error as Error).message}`, { cause: error });
-    });
-    if (!signal) return probing;
-    let unsubscribe = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(fail('aborted', 'remux aborted while probing the ffmpeg binary', { cause: signal.reason }));
-      if (signal.aborted) onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      unsubscribe = () => signal.removeEventListener('abort', onAbort);
-    });
-    aborted.catch(() => {});
-    try {
-      return await Promise.race([probing, aborted]);
-    } finally {
-      unsubscribe();
-    }
-  }
-
-  /** A disk that is already full fails before ffmpeg starts; a copy needs about the input's size. */
-  async #requireFreeSpace(output: string, neededBytes: number, fail: FailRemux): Promise<void> {
-    const free = await freeBytesAt(dirname(output));
-    const needed = Math.max(neededBytes, MIN_FREE_BYTES);
-    if (free !== undefined && free < needed) {
-      throw fail('no_space', `not enough free space for ${output}: ${free} bytes free, ${needed} needed`);
     }
   }
 

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import type { RemuxError } from './errors.js';
 import type { RemuxRequest } from './ladder-types.js';
+import { validateAudioTrackPolicy } from './select-streams.js';
 
 /** Builds a `RemuxError` that carries the attempts made so far. */
 export type FailRemux = (kind: RemuxError['kind'], message: string, extra?: { outcome?: FfmpegOutcome; cause?: unknown }) => RemuxError;
@@ -25,6 +26,7 @@ export function validateRequest(request: RemuxRequest): { inputs: readonly strin
   if (request.timeoutMs !== undefined && !(typeof request.timeoutMs === 'number' && request.timeoutMs > 0 && Number.isFinite(request.timeoutMs))) {
     throw new TypeError(`remux(): \`timeoutMs\` must be a positive number; got ${JSON.stringify(request.timeoutMs)}.`);
   }
+  validateAudioTrackPolicy(request.audioTracks, 'remux(): audioTracks');
   return { inputs, output, id: request.id ?? randomUUID() };
 }
 
@@ -73,6 +75,18 @@ export async function requireOutputPath(inputs: readonly string[], output: strin
     if ((await realpath(input)) === outputReal) {
       throw fail('output_is_input', `the output ${output} is input part ${index} (${input}): refusing to overwrite the recording`);
     }
+  }
+}
+
+/** Free space below this refuses any remux: nothing useful fits. */
+const MIN_FREE_BYTES = 1024 * 1024;
+
+/** A disk that is already full fails before ffmpeg starts (`no_space`); `neededBytes` is at least 1 MiB. */
+export async function requireFreeSpace(output: string, neededBytes: number, fail: FailRemux): Promise<void> {
+  const free = await freeBytesAt(dirname(output));
+  const needed = Math.max(neededBytes, MIN_FREE_BYTES);
+  if (free !== undefined && free < needed) {
+    throw fail('no_space', `not enough free space for ${output}: ${free} bytes free, ${needed} needed`);
   }
 }
 

@@ -7,6 +7,16 @@ import type { DroppedStreamReason, ProbedStream, ProbeResult } from './types.js'
  */
 export type AudioTrackPolicy = 'main' | 'all' | { readonly languages: readonly string[] };
 
+/** Checks an `audioTracks` value; a `TypeError` names the option and shows the bad value. */
+export function validateAudioTrackPolicy(value: unknown, name = 'audioTracks'): AudioTrackPolicy | undefined {
+  if (value === undefined || value === 'main' || value === 'all') return value;
+  const languages = (value as { languages?: unknown } | null)?.languages;
+  if (typeof value === 'object' && Array.isArray(languages) && languages.length > 0 && languages.every((l) => typeof l === 'string' && l !== '')) {
+    return value as AudioTrackPolicy;
+  }
+  throw new TypeError(`The \`${name}\` option must be 'main', 'all' or { languages: [non-empty strings] }; got ${JSON.stringify(value)}.`);
+}
+
 /** A stream left out of the output, and why. */
 export interface DroppedStream {
   readonly index: number;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decideStrategy } from '../../src/remux/decide-strategy.js';
+import { RemuxLadder } from '../../src/remux/ladder.js';
 import { selectStreams } from '../../src/remux/select-streams.js';
 import type { ProbedStream, ProbeResult } from '../../src/remux/types.js';
 
@@ -74,4 +75,8 @@ describe('decideStrategy with streams', () => {
       streams: { video: { index: 0, interlaced: true }, audio: [{ index: 1, copy: true }, { index: 2, copy: false }] },
     });
   });
+});
+
+test.each([['everything'], [{ languages: [] }], [{ languages: ['deu', 3] }], [null]])('audioTracks %j → TypeError naming the option', (value) => {
+  expect(() => new RemuxLadder({ audioTracks: value as never })).toThrow(/`audioTracks` option must be 'main', 'all' or \{ languages/);
 });
