@@ -1,7 +1,7 @@
 import type { FfmpegCapabilities } from '../supervisor/capabilities.js';
 import { withFileProtocol } from './file-protocol.js';
 import { STRATEGY_TABLE } from './strategy-table.js';
-import type { RemuxStrategy } from './types.js';
+import type { RemuxStrategy, StreamPlan } from './types.js';
 
 export { STRATEGY_TABLE, type StrategySpec } from './strategy-table.js';
 
@@ -28,13 +28,34 @@ export interface BuildStrategyArgsOptions {
    * @default 'level+warning'
    */
   readonly logLevel?: string;
+  /**
+   * The streams to map by absolute index (`-map 0:<index>`), from the decision. Without it the
+   * first video and first audio stream are mapped by type (`0:v:0? 0:a:0?`).
+   */
+  readonly streams?: StreamPlan;
+  /**
+   * Where the picture starts: seconds from the input's start to the first video keyframe. When
+   * it is more than {@link AUDIO_TRIM_MIN_SEC}, the audio is trimmed to start there too, so the
+   * MP4 never opens with sound and no picture (copied video starts at its first keyframe).
+   */
+  readonly videoStartSec?: number;
+  /**
+   * `false` for MKV, MP4 and MOV inputs: no DVB-tolerant demuxer flags.
+   * @default true
+   */
+  readonly isMpegTs?: boolean;
 }
+
+/** Audio is trimmed to the picture's start only past this offset (a clean file starts within a frame or two). */
+export const AUDIO_TRIM_MIN_SEC = 0.1;
 
 /** The `-loglevel` used unless told otherwise: warnings, each line tagged with its level. */
 export const DEFAULT_REMUX_LOG_LEVEL = 'level+warning';
 
-/** Audio, the same on every rung: browsers do not play ac3, eac3 or mp2. */
-const AUDIO_ARGS = ['-c:a', 'aac', '-b:a', '192k', '-profile:a', 'aac_low', '-ar', '48000', '-ac', '2'];
+/** Re-encoded audio (output track `n`), the same on every rung: browsers do not play ac3, eac3, mp2 or dts. */
+function aacArgs(n: number): string[] {
+  return [`-c:a:${n}`, 'aac', `-b:a:${n}`, '192k', `-profile:a:${n}`, 'aac_low', `-ar:a:${n}`, '48000', `-ac:a:${n}`, '2'];
+}
 
 /**
  * The ffmpeg arguments of one rung of the ladder (see {@link STRATEGY_TABLE}), without
@@ -54,31 +75,73 @@ export function buildStrategyArgs(strategy: RemuxStrategy, options: BuildStrateg
   requireText('output', output);
   requireText('logLevel', logLevel);
 
-  const args = ['-y', '-nostdin', '-hide_banner', '-loglevel', logLevel, ...spec.inputFlags];
-  // `-ss` before `-i` seeks the input. With `-c:v copy` the video then starts at the first
-  // keyframe after the seek point while the audio starts at the seek point itself, so the MP4
-  // opens with up to one GOP of audio and no picture. Accepted: the first second of a DVB
-  // recording is often corrupt, and this rung exists to copy, not to cut exactly.
-  if (spec.seekInputSec !== undefined) args.push('-ss', String(spec.seekInputSec));
+  const { streams, isMpegTs = true } = options;
+  const trimSec = options.videoStartSec !== undefined && options.videoStartSec > AUDIO_TRIM_MIN_SEC ? options.videoStartSec : undefined;
+
+  // No input seek on any rung: with `-c:v copy` a seek drops the video up to the next keyframe
+  // (up to 10 s with a broadcast GOP) while the audio starts at the seek point. Frames before
+  // the first keyframe are dropped by the copy itself, so a damaged start needs no seek.
+  const args = ['-y', '-nostdin', '-hide_banner', '-loglevel', logLevel, ...(isMpegTs ? spec.inputFlags : [])];
   args.push(...inputArgs(input));
 
-  if (hasVideo) {
-    args.push('-map', '0:v:0?', '-map', '0:a:0?', ...spec.videoArgs);
+  const videoIndex = streams?.video?.index;
+  if (streams) {
+    if (hasVideo && videoIndex !== undefined) args.push('-map', `0:${videoIndex}`);
+    for (const track of streams.audio) args.push('-map', `0:${track.index}`);
+  } else {
+    args.push(...(hasVideo ? ['-map', '0:v:0?', '-map', '0:a:0?'] : ['-map', '0:a:0?']));
+  }
+  if (hasVideo && (!streams || videoIndex !== undefined)) {
+    args.push(...buildVideoArgs(strategy, { interlaced: streams?.video?.interlaced ?? false }));
     // Constant frame rate matters only when encoding: ffmpeg then duplicates or drops frames
     // across the timestamp gaps of DVB recordings, keeping audio in sync and the fixed
-    // 100-frame GOP a fixed duration. It is what ffmpeg's `auto` picks for MP4 today
-    // (measured: byte-identical output); it is spelled out so it does not hang on a heuristic.
-    // With `-c:v copy` it is a no-op (measured), so copy rungs do not get it.
+    // 100-frame GOP a fixed duration. With `-c:v copy` it is a no-op (measured), so copy rungs
+    // do not get it.
     if (spec.constantFrameRate) args.push(...(capabilities.hasFpsMode ? ['-fps_mode', 'cfr'] : ['-vsync', 'cfr']));
   } else {
-    args.push('-map', '0:a:0?', '-vn');
+    args.push('-vn');
   }
-  args.push(...AUDIO_ARGS, '-filter:a', spec.audioFilter);
+  const tracks = streams?.audio ?? [{ copy: false }];
+  tracks.forEach((track, n) => {
+    if (track.copy && trimSec === undefined) {
+      args.push(`-c:a:${n}`, 'copy');
+      return;
+    }
+    args.push(...aacArgs(n), `-filter:a:${n}`, audioFilter(spec.audioFilter, trimSec));
+  });
   // Muxer options (`-avoid_negative_ts`, `-max_interleave_delta`) belong after the input:
   // before `-i` they are silently ignored (measured: byte-identical output).
   args.push(...spec.muxerFlags);
   args.push('-sn', '-dn', '-movflags', '+faststart', '-f', 'mp4', withFileProtocol(output));
   return args;
+}
+
+/**
+ * The video arguments of one rung: `-c:v copy` on the copy rungs; on `transcode`, a
+ * deinterlacer for interlaced sources (field order `tt`, `bb`, `tb`, `bt` in the probe: an
+ * encoder left alone flags the output progressive and every frame stays combed), then libx264
+ * to 8-bit 4:2:0.
+ */
+export function buildVideoArgs(strategy: RemuxStrategy, { interlaced }: { readonly interlaced: boolean }): string[] {
+  const spec = STRATEGY_TABLE.find((row) => row.strategy === strategy);
+  if (spec === undefined) throw new TypeError(`buildVideoArgs: unknown strategy ${JSON.stringify(strategy)}`);
+  if (strategy !== 'transcode') return [...spec.videoArgs];
+  // bwdif exists in both test builds (2018 static, 5.1); one frame out per frame in.
+  return [...(interlaced ? ['-filter:v', 'bwdif=mode=send_frame:parity=auto:deint=all'] : []), ...spec.videoArgs];
+}
+
+/**
+ * The audio filter of a rung; with a trim, the audio starts where the picture does. The trim
+ * replaces the filters that move the audio to zero (`asetpts=PTS-STARTPTS`, `first_pts=0`):
+ * the audio then keeps the picture's timeline and the muxer shifts both to zero.
+ */
+function audioFilter(rungFilter: string, trimSec: number | undefined): string {
+  if (trimSec === undefined) return rungFilter;
+  const kept = rungFilter
+    .split(',')
+    .filter((part) => !part.startsWith('asetpts='))
+    .map((part) => part.replace(/:first_pts=0/, ''));
+  return [`atrim=start=${trimSec.toFixed(3)}`, ...kept].join(',');
 }
 
 function inputArgs(input: StrategyInput): string[] {

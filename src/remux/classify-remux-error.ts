@@ -25,6 +25,10 @@ export interface RemuxErrorPattern {
  * so it decides only when no timestamp message is there; a broken trailer comes last.
  */
 export const REMUX_ERROR_PATTERNS: readonly RemuxErrorPattern[] = Object.freeze([
+  // The disk filled up mid-run: no rung can help.
+  { pattern: 'No space left on device', kind: 'no_space', retryWithFallback: false, retryWithTranscode: false, fatal: true },
+  // ffprobe named the codec but this ffmpeg has no decoder for it: the one real "unsupported".
+  { pattern: /Decoder \(codec [^)]*\) not found/i, kind: 'codec_unsupported', retryWithFallback: false, retryWithTranscode: false, fatal: true },
   { pattern: 'Application provided invalid, non monotonically increasing dts to muxer', kind: 'non_monotonic_dts', retryWithFallback: true, retryWithTranscode: true, fatal: true },
   // ffmpeg ≤ 6.0: "Non-monotonous DTS in output stream 0:1"; 6.1 and later: "Non-monotonic DTS".
   { pattern: /non-monoton(?:ous|ic) DTS/i, kind: 'non_monotonic_dts', retryWithFallback: true, retryWithTranscode: true, fatal: false },

@@ -8,6 +8,8 @@ export class RemuxError extends FfmpegError {
   override name = 'RemuxError';
   readonly kind: RemuxErrorKind;
   readonly attempts: readonly RemuxAttempt[];
+  /** The request's `id` (set by the ladder). */
+  readonly id: string | undefined;
 
   constructor(
     message: string,
@@ -16,10 +18,12 @@ export class RemuxError extends FfmpegError {
       attempts,
       outcome,
       cause,
-    }: { kind: RemuxErrorKind; attempts: readonly RemuxAttempt[]; outcome?: FfmpegOutcome; cause?: unknown },
+      id,
+    }: { kind: RemuxErrorKind; attempts: readonly RemuxAttempt[]; outcome?: FfmpegOutcome; cause?: unknown; id?: string },
   ) {
     super(message, 'ERR_REMUX_FAILED', outcome, cause === undefined ? undefined : { cause });
     this.kind = kind;
     this.attempts = attempts;
+    this.id = id;
   }
 }

@@ -1,4 +1,11 @@
-export { buildStrategyArgs, type BuildStrategyArgsOptions, DEFAULT_REMUX_LOG_LEVEL, type StrategyInput } from './build-strategy-args.js';
+export {
+  AUDIO_TRIM_MIN_SEC,
+  buildStrategyArgs,
+  type BuildStrategyArgsOptions,
+  buildVideoArgs,
+  DEFAULT_REMUX_LOG_LEVEL,
+  type StrategyInput,
+} from './build-strategy-args.js';
 export {
   classifyRemuxError,
   COSMETIC_PATTERNS,
@@ -9,22 +16,31 @@ export {
   remuxErrorKindForOutcome,
 } from './classify-remux-error.js';
 export { buildConcatList } from './concat-list.js';
-export { decideStrategy } from './decide-strategy.js';
+export { decideStrategy, type DecideStrategyOptions } from './decide-strategy.js';
 export { RemuxError } from './errors.js';
+export { firstKeyframeArgs, KEYFRAME_SCAN_PACKETS, parseFirstKeyframe, probeVideoStartSec } from './first-keyframe.js';
 export { nextStrategy, RemuxLadder } from './ladder.js';
-export type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxRequest, RemuxResult } from './ladder-types.js';
-export { findOutputProblem, type OutputExpectations } from './output-file.js';
+export type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxProgress, RemuxRequest, RemuxResult } from './ladder-types.js';
+export { type MediaDuration, mediaDurationOf, MIN_AUDIO_BITRATE_BPS, MIN_VIDEO_BITRATE_BPS } from './media-duration.js';
+export { type OutputActivityOptions, watchOutputActivity } from './output-activity.js';
+export { checkOutput, findOutputProblem, MAX_PICTURE_DELAY_SEC, type OutputExpectations, type OutputProblem } from './output-file.js';
 export { probeMedia, type ProbeMediaOptions } from './probe-media.js';
+export { ProgressView } from './progress-view.js';
+export { attemptBudgetMs, REMUX_BUDGET } from './remux-budget.js';
+export { type AudioTrackPolicy, describeStreams, type DroppedStream, selectStreams, type StreamChoice } from './select-streams.js';
 export { bitDepthOf, parseProbeJson, probeArgs } from './probe-parse.js';
 export { REMUX_DEADLINE_BASE_MS, REMUX_DEADLINE_MAX_MS, REMUX_DEADLINE_PER_GIB_MS, remuxDeadlineMs } from './remux-deadline.js';
 export { STRATEGY_TABLE, type StrategySpec } from './strategy-table.js';
 export type {
+  DroppedStreamReason,
   ProbedAudioStream,
+  ProbedStream,
   ProbedVideoStream,
   ProbeResult,
   RemuxErrorKind,
   RemuxStrategy,
   RunnableStrategyDecision,
   StrategyDecision,
+  StreamPlan,
   UnsupportedStrategyDecision,
 } from './types.js';

@@ -6,6 +6,7 @@ import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import type { FfmpegProgress } from '../supervisor/progress-parser.js';
 import type { FfmpegStall } from '../supervisor/supervisor.js';
 import type { RemuxClassification } from './classify-remux-error.js';
+import type { AudioTrackPolicy } from './select-streams.js';
 import type { ProbeResult, RemuxErrorKind, RemuxStrategy, RunnableStrategyDecision, StrategyDecision } from './types.js';
 
 export interface RemuxLadderOptions {
@@ -35,6 +36,10 @@ export interface RemuxLadderOptions {
    * @default probeCapabilities(ffmpegPath), or `MODERN_FFMPEG_CAPABILITIES` when `spawn` is given
    */
   readonly capabilities?: FfmpegCapabilities;
+  /** Environment of every ffmpeg attempt (not of ffprobe). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Which audio tracks each remux keeps (a request may override it). @default 'main' */
+  readonly audioTracks?: AudioTrackPolicy;
 }
 
 export interface RemuxRequest {
@@ -43,12 +48,24 @@ export interface RemuxRequest {
   /** The MP4 to create; written only by renaming a checked, complete file onto it. */
   readonly output: string;
   readonly signal?: AbortSignal;
-  /** Overall budget for probe and attempts. @default remuxDeadlineMs(total input bytes) */
+  /**
+   * One overall deadline for probes and attempts. By default each attempt gets its own budget
+   * from the work (see `attemptBudgetMs`).
+   */
   readonly timeoutMs?: number;
+  /**
+   * The request's identity, carried by every event, the result and a `RemuxError`: share one
+   * ladder between concurrent jobs and tell them apart by it. @default a random UUID
+   */
+  readonly id?: string;
+  /** Overrides the ladder's `audioTracks` for this request. */
+  readonly audioTracks?: AudioTrackPolicy;
 }
 
 /** One strategy run, as reported in results, errors and the `attemptEnd` event. */
 export interface RemuxAttempt {
+  /** The request's `id`. */
+  readonly id: string;
   readonly strategy: RemuxStrategy;
   readonly args: readonly string[];
   readonly outcome: FfmpegOutcome;
@@ -62,6 +79,8 @@ export interface RemuxAttempt {
 }
 
 export interface RemuxResult {
+  /** The request's `id`. */
+  readonly id: string;
   readonly output: string;
   readonly strategy: RemuxStrategy;
   readonly decision: RunnableStrategyDecision;
@@ -69,15 +88,26 @@ export interface RemuxResult {
   /** The probe of each input part, in order. */
   readonly probes: readonly ProbeResult[];
   readonly durationMs: number;
+  /** Media duration of the inputs from the chosen streams, and whether it was believed. */
+  readonly media: { readonly durationSec: number | undefined; readonly trusted: boolean; readonly videoStartSec: number | undefined };
 }
 
+/** The `progress` payload: the supervisor's, plus the request and the attempt's pace. */
+export type RemuxProgress = FfmpegProgress & {
+  readonly id: string;
+  readonly strategy: RemuxStrategy;
+  /** Estimated time left in this attempt, from `speed` and the media duration; absent when unknown. */
+  readonly etaMs: number | undefined;
+};
+
 export interface RemuxLadderEvents {
-  /** The probe decided. */
-  decision: (decision: StrategyDecision) => void;
+  /** The probe decided (streams used and dropped are in `streams`). */
+  decision: (decision: StrategyDecision & { readonly id: string }) => void;
   /** A strategy starts. */
-  attempt: (attempt: { readonly strategy: RemuxStrategy; readonly args: readonly string[]; readonly index: number }) => void;
+  attempt: (attempt: { readonly id: string; readonly strategy: RemuxStrategy; readonly args: readonly string[]; readonly index: number }) => void;
   /** A strategy ended (with its outcome and classification). */
   attemptEnd: (attempt: RemuxAttempt) => void;
-  progress: (progress: FfmpegProgress & { readonly strategy: RemuxStrategy }) => void;
-  stall: (stall: FfmpegStall & { readonly strategy: RemuxStrategy }) => void;
+  /** Percent never exceeds 100 and never goes back within an attempt; absent when the media duration is not trusted. */
+  progress: (progress: RemuxProgress) => void;
+  stall: (stall: FfmpegStall & { readonly id: string; readonly strategy: RemuxStrategy }) => void;
 }

@@ -1,7 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TypedEmitter } from 'tiny-typed-emitter';
-import { MODERN_FFMPEG_CAPABILITIES, probeCapabilities } from '../supervisor/capabilities.js';
+import { MODERN_FFMPEG_CAPABILITIES } from '../supervisor/capabilities.js';
 import { type TimerClock, systemClock, validateClock } from '../supervisor/clock.js';
 import { FfmpegError } from '../supervisor/errors.js';
 import { registerTempFile } from '../supervisor/host-exit.js';
@@ -9,18 +9,25 @@ import { resolveSupervisorOptions } from '../supervisor/options.js';
 import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../supervisor/supervisor.js';
-import { buildStrategyArgs, STRATEGY_TABLE, type StrategyInput } from './build-strategy-args.js';
+import { buildStrategyArgs, type StrategyInput } from './build-strategy-args.js';
 import { classifyRemuxError, isClassifierLine, remuxErrorKindForOutcome } from './classify-remux-error.js';
 import { buildConcatList } from './concat-list.js';
-import { decideStrategy } from './decide-strategy.js';
 import { RemuxError } from './errors.js';
 import type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxRequest, RemuxResult } from './ladder-types.js';
-import { fileSize, findOutputProblem, removeQuietly, tempPathFor } from './output-file.js';
+import { type MediaDuration, mediaDurationOf } from './media-duration.js';
+import { watchOutputActivity } from './output-activity.js';
+import { checkOutput, fileSize, removeQuietly, tempPathFor } from './output-file.js';
 import { type ProbeMediaOptions, probeMedia } from './probe-media.js';
-import { type FailRemux, requireDirectory, totalSizeOf, validateRequest } from './remux-request.js';
+import { ProgressView } from './progress-view.js';
+import { attemptBudgetMs } from './remux-budget.js';
+import { type FailRemux, requireDirectory, requireFreeSpace, requireOutputPath, totalSizeOf, validateRequest } from './remux-request.js';
+import { capabilitiesFor, inspectInputs } from './remux-preflight.js';
+import { validateAudioTrackPolicy } from './select-streams.js';
 import { writeFailureSidecar, writeSuccessSidecars } from './sidecars.js';
-import { remuxDeadlineMs } from './remux-deadline.js';
 import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
+
+/** How often the output file is looked at for signs of life (at most a quarter of the stall timeout). */
+const ACTIVITY_INTERVAL_MS = 1_000;
 
 /** stderr lines the classifier may need, kept from the whole run (the tail alone can miss them). */
 const MAX_CLASSIFIER_LINES = 200;
@@ -38,41 +45,48 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     super();
     // Validate the supervisor options up front, so a bad value fails here and not mid-remux.
     resolveSupervisorOptions({ args: [], ...pickSupervisorOptions(options) });
+    validateAudioTrackPolicy(options.audioTracks);
     this.#options = options;
     this.#clock = options.clock === undefined ? systemClock : validateClock(options.clock);
   }
 
   async remux(request: RemuxRequest): Promise<RemuxResult> {
-    const { inputs, output } = validateRequest(request);
+    const { inputs, output, id } = validateRequest(request);
     const startedAt = this.#clock.now();
     const attempts: RemuxAttempt[] = [];
-    const fail = (kind: RemuxError['kind'], message: string, extra: { outcome?: FfmpegOutcome; cause?: unknown } = {}) =>
-      new RemuxError(message, { kind, attempts, ...extra });
+    const fail: FailRemux = (kind, message, extra = {}) => new RemuxError(message, { kind, attempts, id, ...extra });
+    const { signal } = request;
 
-    if (request.signal?.aborted) throw fail('aborted', 'remux aborted before it started', { cause: request.signal.reason });
+    if (signal?.aborted) throw fail('aborted', 'remux aborted before it started', { cause: signal.reason });
     const injected = this.#options.spawn !== undefined;
     const ffmpegPath = injected && !this.#options.ffmpegPath ? 'ffmpeg' : resolveFfmpegPath(this.#options.ffmpegPath);
     const ffprobePath = injected && !this.#options.ffprobePath ? 'ffprobe' : resolveFfprobePath(this.#options.ffprobePath);
     const totalBytes = await totalSizeOf(inputs, fail);
     await requireDirectory(dirname(output), fail);
-    const deadlineAt = startedAt + (request.timeoutMs ?? remuxDeadlineMs(totalBytes));
-    const remainingMs = () => Math.max(1, deadlineAt - this.#clock.now());
+    await requireOutputPath(inputs, output, fail);
+    const overallDeadlineAt = request.timeoutMs === undefined ? undefined : startedAt + request.timeoutMs;
+    const remainingMs = () => (overallDeadlineAt === undefined ? Number.POSITIVE_INFINITY : Math.max(1, overallDeadlineAt - this.#clock.now()));
+    const probeOptions = () => this.#probeOptions(ffprobePath, signal, remainingMs);
 
-    const probes = await this.#probeAll(inputs, ffprobePath, request.signal, remainingMs, fail);
-    const decision = decideStrategy(probes[0] as ProbeResult);
-    this.emit('decision', decision);
-    if (decision.strategy === 'unsupported') throw fail('codec_unsupported', `cannot make ${decision.videoCodec} browser-playable: ${decision.reason}`);
+    // The capability probe (two `ffmpeg` runs, cached per binary) runs beside the input probes.
+    const [inspected, capabilities] = await Promise.all([
+      inspectInputs(inputs, { audioTracks: request.audioTracks ?? this.#options.audioTracks, probeOptions, fail }),
+      capabilitiesFor(ffmpegPath, {
+        // An injected spawn has no binary to probe: assume a modern ffmpeg unless told otherwise.
+        known: this.#options.capabilities ?? (injected ? MODERN_FFMPEG_CAPABILITIES : undefined),
+        signal,
+        fail,
+      }),
+    ]);
+    const { probes, decision, videoStartSec } = inspected;
+    this.emit('decision', { ...decision, id });
+    if (decision.strategy === 'unsupported') throw fail(decision.kind, `cannot make a browser-playable MP4: ${decision.reason}`);
+    const media = mediaDurationOf(probes, decision.streams, totalBytes);
+    // A copy needs about the input's size free; a transcode's size is unknown, so only a full disk is refused.
+    await requireFreeSpace(output, decision.strategy === 'transcode' ? 0 : totalBytes, fail);
 
-    // An injected spawn has no binary to probe: assume a modern ffmpeg unless told otherwise.
-    const capabilities =
-      this.#options.capabilities ??
-      (injected ? MODERN_FFMPEG_CAPABILITIES : undefined) ??
-      (await probeCapabilities(ffmpegPath).catch((error: unknown) => {
-        throw fail('spawn_failed', `ffmpeg could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${(error as Error).message}`, { cause: error });
-      }));
     const listPath = inputs.length > 1 ? tempPathFor(output, 'concat').replace(/\.[^.]+$/, '.txt') : undefined;
     const input: StrategyInput = listPath ? { kind: 'concat', listPath } : { kind: 'file', path: inputs[0] as string };
-    const expectedDurationSec = sumDurations(probes);
     const unregisterList = listPath ? registerTempFile(listPath) : undefined;
     try {
       if (listPath) await writeFile(listPath, buildConcatList(inputs));
@@ -87,23 +101,38 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
             capabilities,
             hasVideo: decision.hasVideo,
             logLevel: this.#options.logLevel,
+            streams: decision.streams,
+            videoStartSec,
+            isMpegTs: decision.isMpegTs,
           });
+          const budgetMs = attemptBudgetMs(strategy, totalBytes, media.trusted ? media.durationSec : undefined);
           const attempt = await this.#runAttempt(strategy, args, attempts.length, {
+            id,
+            temp,
             ffmpegPath,
-            signal: request.signal,
-            timeoutMs: remainingMs(),
-            expectedDurationSec: expectedOutputSec(expectedDurationSec, strategy),
+            signal,
+            timeoutMs: Math.min(budgetMs, remainingMs()),
+            media,
           });
-          const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, ffprobePath, decision, probes, expectedDurationSec, request.signal, remainingMs) : attempt;
+          const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, decision, media, probeOptions()) : attempt;
           attempts.push(checked);
           this.emit('attemptEnd', checked);
           if (checked.kind === 'none') {
             await rename(temp, output);
             if (this.#options.sidecars) await writeSuccessSidecars(output, checked, decision);
-            return { output, strategy, decision, attempts, probes, durationMs: this.#clock.now() - startedAt };
+            return {
+              id,
+              output,
+              strategy,
+              decision,
+              attempts,
+              probes,
+              durationMs: this.#clock.now() - startedAt,
+              media: { durationSec: media.durationSec, trusted: media.trusted, videoStartSec },
+            };
           }
           strategy = nextStrategy(strategy, checked);
-          if (!strategy) throw this.#failure(checked, attempts);
+          if (!strategy) throw this.#failure(checked, attempts, id);
         } finally {
           await removeQuietly(temp);
           unregisterTemp();
@@ -119,59 +148,50 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     }
   }
 
-  async #probeAll(
-    inputs: readonly string[],
-    ffprobePath: string,
-    signal: AbortSignal | undefined,
-    remainingMs: () => number,
-    fail: FailRemux,
-  ): Promise<ProbeResult[]> {
-    const probes: ProbeResult[] = [];
-    for (const path of inputs) {
-      try {
-        probes.push(await probeMedia(path, this.#probeOptions(ffprobePath, signal, remainingMs)));
-      } catch (error) {
-        const outcome = (error as FfmpegError).outcome;
-        const kind = outcome?.reason === 'aborted' ? 'aborted' : 'spawn_failed';
-        throw fail(kind, (error as Error).message, {
-          outcome,
-          cause: error,
-        });
-      }
-    }
-    return probes;
-  }
-
   async #runAttempt(
     strategy: RemuxStrategy,
     args: string[],
     index: number,
-    run: { ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; expectedDurationSec: number | undefined },
+    run: { id: string; temp: string; ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; media: MediaDuration },
   ): Promise<RemuxAttempt> {
-    this.emit('attempt', { strategy, args, index });
+    const { id } = run;
+    this.emit('attempt', { id, strategy, args, index });
     const supervisor = new FfmpegSupervisor({
       ...pickSupervisorOptions(this.#options),
       ffmpegPath: run.ffmpegPath,
       args,
       signal: run.signal,
-      timeoutMs: run.timeoutMs,
-      expectedDurationUs: run.expectedDurationSec === undefined ? undefined : Math.round(run.expectedDurationSec * 1e6),
+      timeoutMs: Number.isFinite(run.timeoutMs) ? run.timeoutMs : undefined,
     });
     const classifierLines: string[] = [];
-    supervisor.on('progress', (progress) => this.emit('progress', { ...progress, strategy }));
-    supervisor.on('stall', (stall) => this.emit('stall', { ...stall, strategy }));
+    const view = new ProgressView(run.media.trusted ? run.media.durationSec : undefined);
+    supervisor.on('progress', (progress) => this.emit('progress', { ...view.next(progress), id, strategy }));
+    supervisor.on('stall', (stall) => this.emit('stall', { ...stall, id, strategy }));
+    // The +faststart pass prints nothing while it rewrites the file: its writes count as progress.
+    let stopWatching = () => {};
+    supervisor.once('spawn', () => {
+      stopWatching = watchOutputActivity(run.temp, {
+        clock: this.#clock,
+        intervalMs: Math.min(ACTIVITY_INTERVAL_MS, supervisor.options.stallTimeoutMs / 4),
+        onActivity: () => supervisor.reportActivity(),
+      });
+    });
     supervisor.on('stderr', (line) => {
       if (classifierLines.length < MAX_CLASSIFIER_LINES && isClassifierLine(line)) classifierLines.push(line);
     });
     let error: FfmpegError | undefined;
-    const outcome = await supervisor.run().catch((caught: unknown) => {
-      if (!(caught instanceof FfmpegError) || !caught.outcome) throw caught;
-      error = caught;
-      return caught.outcome;
-    });
+    const outcome = await supervisor
+      .run()
+      .catch((caught: unknown) => {
+        if (!(caught instanceof FfmpegError) || !caught.outcome) throw caught;
+        error = caught;
+        return caught.outcome;
+      })
+      .finally(() => stopWatching());
     const ownKind = remuxErrorKindForOutcome(outcome.reason);
     const classification = ownKind ? undefined : classifyRemuxError(`${classifierLines.join('\n')}\n${outcome.stderrTail}`, outcome.exitCode);
     return {
+      id,
       strategy,
       args,
       outcome,
@@ -186,28 +206,31 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
   async #checkOutput(
     attempt: RemuxAttempt,
     temp: string,
-    ffprobePath: string,
     decision: RunnableStrategyDecision,
-    probes: readonly ProbeResult[],
-    expectedDurationSec: number | undefined,
-    signal: AbortSignal | undefined,
-    remainingMs: () => number,
+    media: MediaDuration,
+    probeOptions: ProbeMediaOptions,
   ): Promise<RemuxAttempt> {
     let probe: ProbeResult;
     try {
-      probe = await probeMedia(temp, this.#probeOptions(ffprobePath, signal, remainingMs));
+      probe = await probeMedia(temp, probeOptions);
     } catch (caught) {
       // Aborted (or ffprobe vanished) while checking: the attempt did not deliver a checked file.
       const reason = (caught as FfmpegError).outcome?.reason;
       return { ...attempt, kind: reason === 'aborted' ? 'aborted' : 'spawn_failed', error: caught as FfmpegError };
     }
-    const problem = findOutputProblem(probe, await fileSize(temp), {
+    const audioTrackCount = decision.streams ? decision.streams.audio.length : decision.audioTrackCount > 0 ? 1 : 0;
+    const problem = checkOutput(probe, await fileSize(temp), {
       hasVideo: decision.hasVideo && !decision.probeFailed,
-      hasAudio: (probes[0]?.audioTrackCount ?? 0) > 0,
-      expectedDurationSec,
+      hasAudio: audioTrackCount > 0,
+      audioTrackCount,
+      expectedDurationSec: media.trusted ? media.durationSec : undefined,
     });
     if (!problem) return attempt;
-    return { ...attempt, kind: 'output_invalid', stderrTail: `${attempt.stderrTail}\n[output check] ${problem}` };
+    // A late, short or missing picture is what the next rungs exist for: let it climb.
+    const classification = problem.picture
+      ? { ...(attempt.classification ?? classifyRemuxError('', 0)), retryWithFallback: true, retryWithTranscode: true }
+      : attempt.classification;
+    return { ...attempt, kind: 'output_invalid', classification, stderrTail: `${attempt.stderrTail}\n[output check] ${problem.message}` };
   }
 
   /** Every ffprobe run (inputs and the output check): supervised, within the overall deadline. */
@@ -223,13 +246,14 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     };
   }
 
-  #failure(attempt: RemuxAttempt, attempts: readonly RemuxAttempt[]): RemuxError {
+  #failure(attempt: RemuxAttempt, attempts: readonly RemuxAttempt[], id: string): RemuxError {
     const detail = attempt.classification?.matchedLine ?? lastLine(attempt.stderrTail) ?? attempt.outcome.reason;
     return new RemuxError(`remux failed (${attempt.kind}) in strategy ${attempt.strategy}: ${detail}`, {
       kind: attempt.kind === 'none' ? 'generic' : attempt.kind,
       attempts,
       outcome: attempt.outcome,
       cause: attempt.error,
+      id,
     });
   }
 
@@ -252,23 +276,8 @@ function pickSupervisorOptions(options: RemuxLadderOptions) {
     clock: options.clock,
     spawn: options.spawn,
     parentDeathSignal: options.parentDeathSignal,
+    env: options.env,
   };
-}
-
-function sumDurations(probes: readonly ProbeResult[]): number | undefined {
-  let total = 0;
-  for (const probe of probes) {
-    if (probe.durationSec === undefined) return undefined;
-    total += probe.durationSec;
-  }
-  return total;
-}
-
-/** The output a strategy should produce: the inputs less what it skips (`-ss 1` on default), so percent reaches 100. */
-function expectedOutputSec(inputSec: number | undefined, strategy: RemuxStrategy): number | undefined {
-  if (inputSec === undefined) return undefined;
-  const skippedSec = STRATEGY_TABLE.find((spec) => spec.strategy === strategy)?.seekInputSec ?? 0;
-  return Math.max(inputSec - skippedSec, inputSec / 2);
 }
 
 function lastLine(text: string): string | undefined {

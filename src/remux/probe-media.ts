@@ -34,9 +34,18 @@ export async function probeMedia(path: string, options: ProbeMediaOptions = {}):
   if (typeof path !== 'string' || path.length === 0) {
     throw new TypeError(`probeMedia: path must be a non-empty string; got ${JSON.stringify(path)}.`);
   }
+  const answer = await runFfprobe(probeArgs(path), options);
+  return typeof answer === 'string' ? parseProbeJson(answer) : { ok: false, audio: [], audioTrackCount: 0, error: answer.error };
+}
+
+/**
+ * Runs ffprobe with `args`, supervised, and resolves its stdout, or `{ error }` when it failed
+ * or timed out. Rejects only on an abort or a spawn failure.
+ */
+export async function runFfprobe(args: string[], options: ProbeMediaOptions): Promise<string | { readonly error: string }> {
   const supervisor = new FfmpegSupervisor({
     ffmpegPath: options.spawn && !options.ffprobePath ? 'ffprobe' : resolveFfprobePath(options.ffprobePath),
-    args: probeArgs(path),
+    args,
     watchProgress: false,
     stdout: 'pipe',
     timeoutMs: options.timeoutMs ?? 60_000,
@@ -61,7 +70,7 @@ export async function probeMedia(path: string, options: ProbeMediaOptions = {}):
   } catch (error) {
     const reason = (error as FfmpegError).outcome?.reason;
     if (reason === 'aborted' || reason === 'spawn_failed' || !(error instanceof FfmpegError)) throw error;
-    return { ok: false, audio: [], audioTrackCount: 0, error: `ffprobe ${reason}: ${error.message}` };
+    return { error: `ffprobe ${reason}: ${error.message}` };
   }
-  return parseProbeJson(Buffer.concat(chunks).toString('utf8'));
+  return Buffer.concat(chunks).toString('utf8');
 }

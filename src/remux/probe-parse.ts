@@ -1,10 +1,12 @@
 import { withFileProtocol } from './file-protocol.js';
-import type { ProbeResult, ProbedAudioStream, ProbedVideoStream } from './types.js';
+import type { ProbedAudioStream, ProbedStream, ProbedVideoStream, ProbeResult } from './types.js';
 
 /** The stream and format fields the ladder reads; ffprobe prints only these. */
 export const PROBE_ENTRIES =
-  'stream=codec_type,codec_name,profile,level,pix_fmt,bits_per_raw_sample,' +
-  'sample_rate,channels,channel_layout,width,height:format=duration,format_name';
+  'stream=index,id,codec_type,codec_name,profile,level,pix_fmt,bits_per_raw_sample,' +
+  'sample_rate,channels,channel_layout,width,height,field_order,start_time,duration' +
+  ':stream_disposition=attached_pic,visual_impaired,hearing_impaired,clean_effects' +
+  ':stream_tags=language:program=program_id:format=duration,start_time,format_name';
 
 /**
  * The ffprobe arguments for one input. `-show_entries` narrows the output of `-show_streams`
@@ -20,6 +22,7 @@ export function probeArgs(inputPath: string): string[] {
     '-v', 'quiet',
     '-fflags', '+discardcorrupt',
     '-print_format', 'json',
+    '-show_programs',
     '-show_streams',
     '-show_format',
     '-show_entries', PROBE_ENTRIES,
@@ -58,10 +61,12 @@ export function parseProbeJson(jsonText: string): ProbeResult {
 
   const streams = Array.isArray(parsed['streams']) ? parsed['streams'].filter(isRecord) : [];
   const format = isRecord(parsed['format']) ? parsed['format'] : {};
+  const programsOf = programMembership(parsed['programs']);
   const videoStream = streams.find((s) => s['codec_type'] === 'video' && !isAttachedPicture(s));
   const audio = streams.filter((s) => s['codec_type'] === 'audio').map(toAudio);
   const video = videoStream === undefined ? undefined : toVideo(videoStream);
   const durationSec = toNumber(format['duration']);
+  const startTimeSec = toNumber(format['start_time']);
   const formatName = toText(format['format_name']);
 
   const result: ProbeResult = {
@@ -70,7 +75,9 @@ export function parseProbeJson(jsonText: string): ProbeResult {
     audio,
     audioTrackCount: audio.length,
     ...(durationSec !== undefined && { durationSec }),
+    ...(startTimeSec !== undefined && { startTimeSec }),
     ...(formatName !== undefined && { formatName }),
+    streams: streams.map((s, position) => toStream(s, position, programsOf)),
   };
   return result.ok ? result : { ...result, error: 'ffprobe found no audio or video stream' };
 }
@@ -87,7 +94,55 @@ function toVideo(s: Record<string, unknown>): ProbedVideoStream {
     bitDepth: bitDepthOf(pixFmt, bitsPerRawSample),
     width: toNumber(s['width']),
     height: toNumber(s['height']),
+    fieldOrder: toText(s['field_order']),
   });
+}
+
+function toStream(s: Record<string, unknown>, position: number, programsOf: Map<number, number[]>): ProbedStream {
+  const index = toNumber(s['index']) ?? position;
+  const disposition = isRecord(s['disposition']) ? s['disposition'] : {};
+  const tags = isRecord(s['tags']) ? s['tags'] : {};
+  const pixFmt = toText(s['pix_fmt']);
+  const codecType = toText(s['codec_type']) ?? 'unknown';
+  return dropUndefined({
+    index,
+    codecType,
+    codecName: toText(s['codec_name'])?.toLowerCase() ?? 'unknown',
+    id: toText(s['id']),
+    profile: toText(s['profile']),
+    pixFmt,
+    bitDepth: codecType === 'video' ? bitDepthOf(pixFmt, toNumber(s['bits_per_raw_sample'])) : undefined,
+    width: toNumber(s['width']),
+    height: toNumber(s['height']),
+    fieldOrder: toText(s['field_order']),
+    sampleRate: toNumber(s['sample_rate']),
+    channels: toNumber(s['channels']),
+    channelLayout: toText(s['channel_layout']),
+    language: toText(tags['language']),
+    startTimeSec: toNumber(s['start_time']),
+    durationSec: toNumber(s['duration']),
+    attachedPicture: disposition['attached_pic'] === 1,
+    visualImpaired: disposition['visual_impaired'] === 1,
+    hearingImpaired: disposition['hearing_impaired'] === 1,
+    cleanEffects: disposition['clean_effects'] === 1,
+    programIds: programsOf.get(index) ?? [],
+  });
+}
+
+/** Stream index → the `program_id`s that list it. */
+function programMembership(programs: unknown): Map<number, number[]> {
+  const membership = new Map<number, number[]>();
+  if (!Array.isArray(programs)) return membership;
+  for (const program of programs.filter(isRecord)) {
+    const id = toNumber(program['program_id']);
+    const streams = Array.isArray(program['streams']) ? program['streams'].filter(isRecord) : [];
+    if (id === undefined) continue;
+    for (const stream of streams) {
+      const index = toNumber(stream['index']);
+      if (index !== undefined) membership.set(index, [...(membership.get(index) ?? []), id]);
+    }
+  }
+  return membership;
 }
 
 function toAudio(s: Record<string, unknown>): ProbedAudioStream {

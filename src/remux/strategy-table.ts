@@ -7,8 +7,6 @@ export interface StrategySpec {
   readonly summary: string;
   /** Input (demuxer) flags, placed before `-i`. */
   readonly inputFlags: readonly string[];
-  /** Seconds skipped at the start of the input (`-ss`, an input option). */
-  readonly seekInputSec?: number;
   /** Video codec arguments (after the maps). */
   readonly videoArgs: readonly string[];
   /** Adds `-fps_mode cfr` (or `-vsync cfr` on builds without `-fps_mode`). */
@@ -32,15 +30,15 @@ const SIMPLE_AUDIO_FILTER = 'aresample=async=1:first_pts=0,aformat=channel_layou
 export const STRATEGY_TABLE: readonly StrategySpec[] = Object.freeze([
   {
     strategy: 'default',
-    summary: 'copy the video, skip the first second, re-encode the audio to AAC',
+    summary: 'copy the video from its first keyframe, audio to AAC (AAC-LC copied), resynced',
     inputFlags: TOLERANT_INPUT,
-    seekInputSec: 1,
     videoArgs: ['-c:v', 'copy'],
     constantFrameRate: false,
     audioFilter: 'asetpts=PTS-STARTPTS,aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo',
     muxerFlags: ['-avoid_negative_ts', 'make_zero'],
     notes: [
-      '-ss 1 skips the corrupt first frames of DVB recordings; as an input seek with copied video, the MP4 may open with up to one GOP of audio and no picture',
+      'no input seek: the source system\'s -ss 1 dropped copied video up to the next keyframe (the MP4 opened with up to one GOP of sound and no picture); frames before the first keyframe are dropped by the copy itself',
+      'the audio is trimmed to the first video keyframe when the recording starts mid-GOP',
       '-avoid_negative_ts make_zero is a muxer option: placed after -i (before -i it was a no-op)',
       '-async 1 from the source system is dropped: byte-identical output with and without it (clean input and a 1.5 s audio gap, both test builds); the aresample filter does the work',
       'no -vsync: with -c:v copy it is a no-op',
@@ -48,7 +46,7 @@ export const STRATEGY_TABLE: readonly StrategySpec[] = Object.freeze([
   },
   {
     strategy: 'fallback',
-    summary: 'copy the video from the very start, interleave strictly, simpler audio resync',
+    summary: 'copy the video, interleave strictly, simpler audio resync',
     inputFlags: TOLERANT_INPUT,
     videoArgs: ['-c:v', 'copy'],
     constantFrameRate: false,
@@ -56,13 +54,14 @@ export const STRATEGY_TABLE: readonly StrategySpec[] = Object.freeze([
     muxerFlags: ['-max_interleave_delta', '0', '-avoid_negative_ts', 'make_zero'],
     notes: [
       'tried after a timestamp failure of default (non-monotonic DTS, unset timestamps)',
-      'differs from default by not seeking, -max_interleave_delta 0 and the simpler audio filter',
+      'tried after a timestamp failure of default, or an output whose picture starts late or is missing',
+      'differs from default by -max_interleave_delta 0 and the simpler audio filter',
       'the source system also passed -vsync cfr here: a no-op with -c:v copy (byte-identical output)',
     ],
   },
   {
     strategy: 'transcode',
-    summary: 're-encode the video to 8-bit H.264 at a constant frame rate',
+    summary: 're-encode the video to 8-bit 4:2:0 H.264 at a constant frame rate, deinterlaced when the probe says interlaced',
     inputFlags: ['-fflags', '+genpts+discardcorrupt'],
     videoArgs: [
       '-c:v', 'libx264', '-preset', 'medium', '-crf', '23', '-pix_fmt', 'yuv420p',
@@ -72,7 +71,8 @@ export const STRATEGY_TABLE: readonly StrategySpec[] = Object.freeze([
     audioFilter: SIMPLE_AUDIO_FILTER,
     muxerFlags: [],
     notes: [
-      'first rung for hevc, 10-bit h264 and mpeg2video; last resort after fallback otherwise',
+      'first rung for every decodable codec browsers do not play (hevc, 10-bit or 4:2:2 h264, mpeg2video, mpeg4, vc1, …); last resort after fallback otherwise',
+      'interlaced sources (field order tt, bb, tb, bt) get bwdif before the encoder',
       'yuv420p makes 10-bit sources 8-bit; a fixed 100-frame GOP without scene cuts keeps seeking regular',
       'constant frame rate: -fps_mode cfr where the build has it, else -vsync cfr',
     ],

@@ -181,6 +181,11 @@ export class SupervisedRun {
     }
   }
 
+  /** Work ffmpeg does not report counts as forward progress; only while running. */
+  reportActivity(): void {
+    if (this.#phase === 'running') this.#watchdogTouch();
+  }
+
   #onProgressLine(line: string): void {
     const block = this.#parser.pushLine(line);
     if (!block) return;

@@ -119,6 +119,15 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
   }
 
   /**
+   * Counts as forward progress now, for work ffmpeg does not report: the `+faststart` pass
+   * rewrites the whole MP4 after its last progress block (the remux ladder calls this while the
+   * output file keeps changing). No effect before spawn, after exit or once a stop has begun.
+   */
+  reportActivity(): void {
+    this.#run?.reportActivity();
+  }
+
+  /**
    * Stops the run as an abort of the `signal` option would: the outcome is `aborted` (unless a
    * reason was latched first or ffmpeg already exited) and the error's `cause` is `reason`.
    * Before `run()`, the run then rejects without spawning. Later calls do nothing.

@@ -72,10 +72,11 @@ const decision: RunnableStrategyDecision = {
   audioTrackCount: 1,
 };
 
-const attemptStart = { strategy: 'default' as const, args: ['-i', 'file:x.ts'], index: 0 };
+const attemptStart = { id: 'job-1', strategy: 'default' as const, args: ['-i', 'file:x.ts'], index: 0 };
 
 function attempt(extra: Partial<RemuxAttempt> = {}): RemuxAttempt {
   return {
+    id: 'job-1',
     strategy: 'default',
     args: ['-i', 'file:x.ts'],
     outcome: outcome(),
@@ -89,6 +90,8 @@ function attempt(extra: Partial<RemuxAttempt> = {}): RemuxAttempt {
 }
 
 const result: RemuxResult = {
+  id: 'job-1',
+  media: { durationSec: 60, trusted: true, videoStartSec: undefined },
   output: '/rec/out.mp4',
   strategy: 'default',
   decision,
@@ -118,7 +121,7 @@ describe('ProgressDisplay: TTY', () => {
     display.progress(progress(3));
     display.stall(stall);
     expect(text()).toBe(
-      'attempt 1: default (copy the video, skip the first second, re-encode the audio to AAC)\n' +
+      'attempt 1: default (copy the video from its first keyframe, audio to AAC (AAC-LC copied), resynced)\n' +
         `${CLEAR}[default]  █░░░░░░░░░  10.0%  00:00:01.00  frame 25  2.00x  ETA 5s` +
         `${CLEAR}[default]  ███░░░░░░░  30.0%  00:00:03.00  frame 75  2.00x  ETA 4s\n` +
         '[default] stalled: no forward progress for 3.0s (since 00:00:04.20); stopping ffmpeg\n',
@@ -172,7 +175,7 @@ describe('ProgressDisplay: plain', () => {
     display.remuxResult(result, 0);
     expect(lines()).toEqual([
       'probe: h264 8-bit: the video can be copied',
-      'attempt 1: default (copy the video, skip the first second, re-encode the audio to AAC)',
+      'attempt 1: default (copy the video from its first keyframe, audio to AAC (AAC-LC copied), resynced)',
       'progress [default]  10.0%  00:00:01.00  frame 25  2.00x  ETA 5s',
       'progress [default]  00:00:01.30  frame 33  2.00x',
       'done: wrote /rec/out.mp4 (strategy default, 00:00:09.50 of media) in 1.5s',

@@ -654,7 +654,7 @@ test.each(REAL_FFMPEG)('case 17 (ladder, real $name): the disk fills while the t
   expect(dotFilesIn(out)).toEqual([]);
 });
 
-test('case 17 (ladder, fake): "Error writing trailer: No space left on device" then exit 0 → output_invalid; the sidecar error log says why', async () => {
+test('case 17 (ladder, fake): "Error writing trailer: No space left on device" then exit 0 → no_space; the sidecar error log says why', async () => {
   const out = freshDir();
   const scenario: FakeFfmpegScenario = {
     steps: [{ writeOutputText: 'half a file' }, { stderr: ERROR_WRITING_TRAILER }, { progress: { end: true } }, { exit: 0 }],
@@ -662,7 +662,7 @@ test('case 17 (ladder, fake): "Error writing trailer: No space left on device" t
   const { ladder } = ladderOnFake(scenario, { sidecars: true });
   const output = join(out, 'out.mp4');
   const error = await rejectionOf<RemuxError>(ladder.remux({ inputs: [input], output }));
-  expect(error.kind).toBe('output_invalid');
+  expect(error.kind).toBe('no_space');
   expect(existsSync(output)).toBe(false);
   expect(readFileSync(`${output}.err.log`, 'utf8')).toMatch(/No space left on device/);
   expect(dotFilesIn(out)).toEqual([]);
@@ -823,7 +823,7 @@ test.each(REAL_FFMPEG)('case 23 (ladder, real $name): the output directory is mi
   const output = join(out, 'missing-dir', 'out.mp4');
   const { ladder } = recordLadder({ ffmpegPath: path });
   const error = await rejectionOf<RemuxError>(ladder.remux({ inputs: [input], output }));
-  expect(error.kind).toBe('generic');
+  expect(error.kind).toBe('output_dir_missing');
   expect(error.message).toMatch(/the output directory \S*missing-dir does not exist/);
   expect(error.attempts).toEqual([]); // refused before probing or running anything
   expect(existsSync(dirname(output))).toBe(false);

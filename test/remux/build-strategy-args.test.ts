@@ -43,22 +43,22 @@ describe('buildStrategyArgs: exact arguments', () => {
   test('default, file input, Debian 5.1', () => {
     expect(build('default')).toEqual([
       '-y', '-nostdin', '-hide_banner', '-loglevel', 'level+warning',
-      '-fflags', '+genpts+discardcorrupt+igndts', '-err_detect', 'ignore_err', '-ss', '1',
+      '-fflags', '+genpts+discardcorrupt+igndts', '-err_detect', 'ignore_err',
       '-i', 'file:/rec/in.ts',
       '-map', '0:v:0?', '-map', '0:a:0?',
       '-c:v', 'copy',
-      '-c:a', 'aac', '-b:a', '192k', '-profile:a', 'aac_low', '-ar', '48000', '-ac', '2',
-      '-filter:a', 'asetpts=PTS-STARTPTS,aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo',
+      '-c:a:0', 'aac', '-b:a:0', '192k', '-profile:a:0', 'aac_low', '-ar:a:0', '48000', '-ac:a:0', '2',
+      '-filter:a:0', 'asetpts=PTS-STARTPTS,aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo',
       '-avoid_negative_ts', 'make_zero',
       '-sn', '-dn', '-movflags', '+faststart', '-f', 'mp4', 'file:/cache/out.mp4.tmp',
     ]);
   });
 
-  test('fallback differs from default by no -ss, -max_interleave_delta 0 and the simpler audio filter', () => {
+  test('fallback differs from default by -max_interleave_delta 0 and the simpler audio filter', () => {
     const args = build('fallback');
     expect(args).not.toContain('-ss');
     expect(valueAfter(args, '-max_interleave_delta')).toBe('0');
-    expect(valueAfter(args, '-filter:a')).toBe('aresample=async=1:first_pts=0,aformat=channel_layouts=stereo');
+    expect(valueAfter(args, '-filter:a:0')).toBe('aresample=async=1:first_pts=0,aformat=channel_layouts=stereo');
     expect(valueAfter(args, '-c:v')).toBe('copy');
   });
 
@@ -86,17 +86,17 @@ describe.each(CAPABILITY_SETS)('buildStrategyArgs with $name', ({ capabilities }
     expect(args.at(-1)).toBe('file:/cache/out.mp4.tmp');
     expect(args.slice(-7, -1)).toEqual(['-sn', '-dn', '-movflags', '+faststart', '-f', 'mp4']);
     expect(args.indexOf('-fflags')).toBeLessThan(inputIndex);
-    for (const muxerFlag of ['-avoid_negative_ts', '-max_interleave_delta', '-map', '-c:v', '-c:a', '-filter:a']) {
+    for (const muxerFlag of ['-avoid_negative_ts', '-max_interleave_delta', '-map', '-c:v', '-c:a:0', '-filter:a:0']) {
       if (args.includes(muxerFlag)) expect(args.indexOf(muxerFlag)).toBeGreaterThan(inputIndex);
     }
-    if (strategy === 'default') expect(args.indexOf('-ss')).toBeLessThan(inputIndex);
+    expect(args).not.toContain('-ss'); // no rung seeks: a seek drops copied video up to the next keyframe
     if (strategy !== 'transcode') {
       expect(valueAfter(args, '-avoid_negative_ts')).toBe('make_zero');
       expect(args).not.toContain('-vsync');
       expect(args).not.toContain('-fps_mode');
     }
     for (const absent of ['-progress', '-stats_period', '-async']) expect(args).not.toContain(absent);
-    expect(valueAfter(args, '-c:a')).toBe('aac');
+    expect(valueAfter(args, '-c:a:0')).toBe('aac');
     expect(args.join(' ')).toContain('-map 0:v:0? -map 0:a:0?');
   });
 
@@ -116,10 +116,49 @@ describe.each(CAPABILITY_SETS)('buildStrategyArgs with $name', ({ capabilities }
 });
 
 describe('buildStrategyArgs: inputs and options', () => {
-  test('an existing file: prefix is not doubled; a protocol-looking name is made a file', () => {
-    const args = build('default', { input: { kind: 'file', path: 'file:/a.ts' }, output: 'concat:out.mp4' });
-    expect(valueAfter(args, '-i')).toBe('file:/a.ts');
+  test('every path gets its own file: prefix, so a file named file:rec.ts is that file; a protocol-looking name is a file', () => {
+    const args = build('default', { input: { kind: 'file', path: 'file:rec.ts' }, output: 'concat:out.mp4' });
+    expect(valueAfter(args, '-i')).toBe('file:file:rec.ts');
     expect(args.at(-1)).toBe('file:concat:out.mp4');
+  });
+
+  const plan = {
+    video: { index: 3, codecName: 'mpeg2video', interlaced: true },
+    audio: [
+      { index: 5, codecName: 'aac', copy: true, language: 'deu' },
+      { index: 1, codecName: 'ac3', copy: false },
+    ],
+    dropped: [],
+  };
+
+  test('a stream plan maps by absolute index, copies AAC-LC, re-encodes the rest per output track', () => {
+    const args = build('default', { streams: plan });
+    expect(args.join(' ')).toContain('-map 0:3 -map 0:5 -map 0:1 -c:v copy -c:a:0 copy -c:a:1 aac');
+    expect(valueAfter(args, '-filter:a:1')).toBe('asetpts=PTS-STARTPTS,aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo');
+    expect(args).not.toContain('-filter:a:0');
+  });
+
+  test('a picture starting 3.8 s in trims every audio track to it (copied AAC is then re-encoded), and keeps its timeline', () => {
+    const args = build('default', { streams: plan, videoStartSec: 3.8314 });
+    expect(valueAfter(args, '-c:a:0')).toBe('aac');
+    expect(valueAfter(args, '-filter:a:0')).toBe('atrim=start=3.831,aresample=async=1000,aformat=channel_layouts=stereo');
+    expect(valueAfter(args, '-filter:a:1')).toBe('atrim=start=3.831,aresample=async=1000,aformat=channel_layouts=stereo');
+    expect(valueAfter(build('fallback', { videoStartSec: 2 }), '-filter:a:0')).toBe('atrim=start=2.000,aresample=async=1,aformat=channel_layouts=stereo');
+    expect(valueAfter(build('default', { videoStartSec: 0.05 }), '-filter:a:0')).not.toContain('atrim'); // a clean start
+  });
+
+  test('transcode deinterlaces an interlaced source before the encoder; copy rungs never filter video', () => {
+    const args = build('transcode', { streams: plan });
+    expect(valueAfter(args, '-filter:v')).toBe('bwdif=mode=send_frame:parity=auto:deint=all');
+    expect(args.indexOf('-filter:v')).toBeLessThan(args.indexOf('-c:v'));
+    expect(build('transcode', { streams: { ...plan, video: { ...plan.video, interlaced: false } } })).not.toContain('-filter:v');
+    expect(build('default', { streams: plan })).not.toContain('-filter:v');
+  });
+
+  test('a non-TS input (MKV, MP4) gets no DVB demuxer flags', () => {
+    const args = build('default', { isMpegTs: false });
+    expect(args).not.toContain('-fflags');
+    expect(args).not.toContain('-err_detect');
   });
 
   test('logLevel can be changed', () => {
@@ -162,9 +201,9 @@ describe('every strategy runs with real ffmpeg (proves each flag is accepted by 
 
   describe.each(FFMPEG_BINARIES)('$name', ({ path: ffmpegPath }) => {
     const cases = [
-      ...STRATEGIES.map((strategy) => ({ strategy, input: 'file' as const, hasVideo: true, seconds: strategy === 'default' ? 1 : 2 })),
-      ...STRATEGIES.map((strategy) => ({ strategy, input: 'concat' as const, hasVideo: true, seconds: strategy === 'default' ? 2 : 3 })),
-      ...STRATEGIES.map((strategy) => ({ strategy, input: 'file' as const, hasVideo: false, seconds: strategy === 'default' ? 1 : 2 })),
+      ...STRATEGIES.map((strategy) => ({ strategy, input: 'file' as const, hasVideo: true, seconds: 2 })),
+      ...STRATEGIES.map((strategy) => ({ strategy, input: 'concat' as const, hasVideo: true, seconds: 3 })),
+      ...STRATEGIES.map((strategy) => ({ strategy, input: 'file' as const, hasVideo: false, seconds: 2 })),
     ];
     test.skipIf(ffmpegPath === undefined).each(cases)(
       '$strategy, $input input, video $hasVideo → exit 0, H.264 + AAC MP4',

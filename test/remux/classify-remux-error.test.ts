@@ -25,7 +25,9 @@ const LINES = {
   unset: '[mp4 @ 0x55d0] [warning] Timestamps are unset in a packet for stream 0. This is deprecated and will stop working in the future. Fix your code to set the timestamps properly',
   invalidDuration: '[mp4 @ 0x55d0] [warning] Packet with invalid duration -1024 in stream 1',
   pastDuration: '[warning] Past duration 0.999992 too large',
-  trailer: '[error] Error writing trailer of file:/cache/x.mp4.tmp: No space left on device',
+  trailer: '[error] Error writing trailer of file:/cache/x.mp4.tmp: Input/output error',
+  noSpace: '[error] Error writing trailer of file:/cache/x.mp4.tmp: No space left on device',
+  noDecoder: '[fatal] Decoder (codec av1) not found for input stream #0:0',
   pes: '[mpegts @ 0x55d0] [warning] PES packet size mismatch',
   corrupt: '[mpegts @ 0x55d0] [error] Packet corrupt (stream = 0, dts = 1234).',
   corruptInput: '[h264 @ 0x55d0] [error] corrupt input packet in stream 0',
@@ -43,6 +45,8 @@ describe('classifyRemuxError: each pattern on a failed run', () => {
     ['invalidDuration', 'invalid_duration', false, false],
     ['pastDuration', 'invalid_duration', false, false],
     ['trailer', 'output_invalid', false, false],
+    ['noSpace', 'no_space', false, false],
+    ['noDecoder', 'codec_unsupported', false, false],
   ] as const)('%s → %s (fallback %s, transcode %s)', (line, kind, retryWithFallback, retryWithTranscode) => {
     const result = classifyRemuxError(`frame=  100\n${LINES[line]}\n${LINES.other}\n`, 1);
     expect(result).toMatchObject({ kind, retryWithFallback, retryWithTranscode, exitCode: 1, matchedLine: LINES[line] });
@@ -121,6 +125,7 @@ describe('classifyRemuxError: the rules', () => {
     ['past duration and unset timestamps', [LINES.pastDuration, LINES.unset], 'timestamps_unset'],
     ['unset, then the fatal dts error', [LINES.unset, LINES.applicationDts], 'non_monotonic_dts'],
     ['trailer error and invalid duration', [LINES.trailer, LINES.invalidDuration], 'invalid_duration'],
+    ['a full disk before anything else', [LINES.nonMonotonous, LINES.noSpace], 'no_space'],
   ])('precedence is table order, not stderr order: %s', (_name, lines, kind) => {
     expect(classifyRemuxError(lines.join('\n'), 1).kind).toBe(kind);
   });
@@ -139,6 +144,8 @@ describe('classifyRemuxError: the rules', () => {
 describe('REMUX_ERROR_PATTERNS', () => {
   test('is plain data with the documented retry flags', () => {
     expect(REMUX_ERROR_PATTERNS.map((p) => [p.kind, p.retryWithFallback, p.retryWithTranscode, p.fatal])).toEqual([
+      ['no_space', false, false, true],
+      ['codec_unsupported', false, false, true],
       ['non_monotonic_dts', true, true, true],
       ['non_monotonic_dts', true, true, false],
       ['timestamps_unset', true, true, false],

@@ -52,10 +52,20 @@ describe('decideStrategy: the decision table', () => {
     expect(decision.reason).toMatch(new RegExp(normalizeVideoCodec(codec)));
   });
 
-  test.each(['vc1', 'mpeg4', 'av1', 'vp9', 'mpeg1video', 'unknown'])('%s → unsupported, fail fast', (codec) => {
+  test.each(['vc1', 'mpeg4', 'av1', 'vp9', 'mpeg1video'])('%s (decodable, not browser-playable) → transcode', (codec) => {
     const decision = decideStrategy(probeWithVideo(codec, 'yuv420p'));
-    expect(decision).toMatchObject({ strategy: 'unsupported', videoCodec: codec, hasVideo: true, probeFailed: false });
+    expect(decision).toMatchObject({ strategy: 'transcode', videoCodec: codec, hasVideo: true, probeFailed: false });
     expect(decision.reason).toContain(codec);
+  });
+
+  test('h264 4:2:2 and 4:4:4 at 8 bits → transcode (browsers play only 4:2:0)', () => {
+    expect(decideStrategy(probeWithVideo('h264', 'yuv422p'))).toMatchObject({ strategy: 'transcode', bitDepth: 8 });
+    expect(decideStrategy(probeWithVideo('h264', 'yuv444p'))).toMatchObject({ strategy: 'transcode', bitDepth: 8 });
+  });
+
+  test('a codec ffprobe cannot name → unsupported (codec_unsupported), fail fast', () => {
+    const decision = decideStrategy(probeWithVideo('unknown', 'yuv420p'));
+    expect(decision).toMatchObject({ strategy: 'unsupported', kind: 'codec_unsupported', videoCodec: 'unknown', hasVideo: true });
   });
 
   test.each<[string, ProbeResult]>([
@@ -82,6 +92,7 @@ describe('decideStrategy: the decision table', () => {
       audioTrackCount: 1,
       hasVideo: false,
       probeFailed: false,
+      isMpegTs: true,
     });
   });
 

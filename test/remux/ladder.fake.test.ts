@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { RemuxError } from '../../src/remux/errors.js';
@@ -8,6 +8,7 @@ import { ERROR_WRITING_TRAILER, NON_MONOTONIC_DTS, PES_PACKET_SIZE_MISMATCH } fr
 import { scenarios } from '../../src/testing/fake-ffmpeg.js';
 import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
 import { createTempDir, generateTs, NPM_FFMPEG_PATH, removeTempDir, STATIC_BUILD_ENV } from '../helpers/media.js';
+import { ffmpeg, RECORDINGS } from '../helpers/recordings.js';
 import { killTracked } from '../helpers/processes.js';
 import { rejectionOf } from '../helpers/rejection.js';
 import { type RoutedFake, routeFakesByArgs } from '../helpers/route-fakes.js';
@@ -15,6 +16,8 @@ import { type RoutedFake, routeFakesByArgs } from '../helpers/route-fakes.js';
 let dir: string;
 let input: string;
 let goodMp4: string;
+/** An MP4 whose picture starts 3.8 s after its sound: a copy of a mid-GOP recording without the audio trim. */
+let latePictureMp4: string;
 const routed: RoutedFake[] = [];
 
 beforeAll(async () => {
@@ -22,6 +25,9 @@ beforeAll(async () => {
   input = await generateTs(dir, 'recording.ts', { videoCodec: 'libx264', audioCodec: 'ac3', durationSec: 3 });
   goodMp4 = join(dir, 'good.mp4');
   execFileSync(NPM_FFMPEG_PATH as string, ['-v', 'error', '-i', input, '-c:v', 'copy', '-c:a', 'aac', goodMp4], { env: STATIC_BUILD_ENV });
+  const midGop = await RECORDINGS.midGop(dir);
+  latePictureMp4 = join(dir, 'late-picture.mp4');
+  await ffmpeg(['-i', `file:${midGop}`, '-c:v', 'copy', '-c:a', 'aac', `file:${latePictureMp4}`]);
 }, 60_000);
 
 afterEach(async () => {
@@ -30,7 +36,7 @@ afterEach(async () => {
 });
 afterAll(() => removeTempDir(dir));
 
-const DEFAULT = '-ss';
+const DEFAULT = 'asetpts=PTS-STARTPTS,aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo'; // default's audio filter
 const FALLBACK = '-max_interleave_delta';
 const TRANSCODE = 'libx264';
 
@@ -77,6 +83,37 @@ describe('RemuxLadder failure paths (fake ffmpeg, real ffprobe)', () => {
     const result = await ladder.remux({ inputs: [input], output });
     expect(result.attempts.map((attempt) => attempt.strategy)).toEqual(['default', 'fallback', 'transcode']);
     expect(result.strategy).toBe('transcode');
+  });
+
+  test('an output whose picture starts late climbs: default and fallback (same late copy) → transcode', async () => {
+    const output = join(dir, 'late.mp4');
+    const late = () => scenarios.completes({ blocks: 2, everyMs: 10, outputFrom: latePictureMp4 });
+    const { ladder, attempts } = ladderWith([{ marker: DEFAULT, scenario: late() }, { marker: FALLBACK, scenario: late() }], writesGoodOutput());
+    const result = await ladder.remux({ inputs: [input], output });
+    expect(attempts).toEqual(['default', 'fallback', 'transcode']);
+    expect(result.attempts.map((attempt) => attempt.kind)).toEqual(['output_invalid', 'output_invalid', 'none']);
+    expect(result.attempts[0]?.stderrTail).toMatch(/\[output check\] the picture starts 3\.\d\d s after the sound/);
+  });
+
+  test('one ladder, two concurrent jobs: every event, result and error carries its request id', async () => {
+    const { ladder } = ladderWith([{ marker: 'file:' + join(dir, 'job-b.ts'), scenario: failsWithDts() }], writesGoodOutput());
+    writeFileSync(join(dir, 'job-b.ts'), readFileSync(input));
+    const seen: Array<[string, string]> = [];
+    for (const event of ['decision', 'attempt', 'attemptEnd', 'progress'] as const) {
+      ladder.on(event, (payload: { id: string }) => seen.push([event, payload.id]));
+    }
+    // job-b's ffmpeg fails with a DTS error on every rung.
+    const [a, b] = await Promise.all([
+      ladder.remux({ inputs: [input], output: join(dir, 'job-a.mp4'), id: 'job-a' }),
+      rejectionOf<RemuxError>(ladder.remux({ inputs: [join(dir, 'job-b.ts')], output: join(dir, 'job-b.mp4'), id: 'job-b' })),
+    ]);
+    expect([a.id, b.id]).toEqual(['job-a', 'job-b']);
+    expect(b.attempts.map((attempt) => [attempt.id, attempt.strategy])).toEqual([['job-b', 'default'], ['job-b', 'fallback'], ['job-b', 'transcode']]);
+    expect(new Set(seen.map(([, id]) => id))).toEqual(new Set(['job-a', 'job-b']));
+    expect(seen.filter(([event, id]) => event === 'attempt' && id === 'job-b')).toHaveLength(3);
+    expect(seen.filter(([event, id]) => event === 'attempt' && id === 'job-a')).toHaveLength(1);
+    const generated = await ladder.remux({ inputs: [input], output: join(dir, 'job-c.mp4') });
+    expect(generated.id).toMatch(/^[0-9a-f-]{36}$/); // a UUID when the host passes none
   });
 
   test('a stall in default → stalled, exactly one attempt, no climb, no temp file, output untouched', async () => {
@@ -131,14 +168,14 @@ describe('RemuxLadder failure paths (fake ffmpeg, real ffprobe)', () => {
     expect(tempFilesIn(dir)).toEqual([]);
   });
 
-  test('exit 0 after "Error writing trailer" (disk full) → output_invalid, no climb', async () => {
+  test('exit 0 after "Error writing trailer: No space left on device" → no_space, no climb', async () => {
     const output = join(dir, 'trailer.mp4');
     const scenario: FakeFfmpegScenario = {
       steps: [{ writeOutput: { from: goodMp4 } }, { stderr: ERROR_WRITING_TRAILER }, { progress: { end: true } }, { exit: 0 }],
     };
     const { ladder, attempts } = ladderWith([], scenario);
     const error = await rejectionOf<RemuxError>(ladder.remux({ inputs: [input], output }));
-    expect(error.kind).toBe('output_invalid');
+    expect(error.kind).toBe('no_space');
     expect(attempts).toEqual(['default']);
     expect(existsSync(output)).toBe(false);
   });

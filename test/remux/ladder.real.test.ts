@@ -128,7 +128,7 @@ test('a missing ffmpeg or ffprobe is a RemuxError of kind spawn_failed, naming t
 test('a missing input fails fast with a clear error and creates nothing', async () => {
   const output = join(dir, 'never.mp4');
   const error = await new RemuxLadder().remux({ inputs: [join(dir, 'missing.ts')], output }).catch((caught: unknown) => caught);
-  expect(error).toMatchObject({ code: 'ERR_REMUX_FAILED', kind: 'generic', attempts: [] });
+  expect(error).toMatchObject({ code: 'ERR_REMUX_FAILED', kind: 'input_unreadable', attempts: [] });
   expect((error as Error).message).toMatch(/input part 0 .*missing\.ts.* cannot be read/);
   expect(existsSync(output)).toBe(false);
 });

@@ -29,17 +29,19 @@ const REAL_FFPROBE_OUTPUT = `{
 describe('probeArgs', () => {
   test('asks for JSON streams and format narrowed to the entries the ladder reads, input as file:', () => {
     expect(probeArgs('/rec/a.ts')).toEqual([
-      '-v', 'quiet', '-fflags', '+discardcorrupt', '-print_format', 'json', '-show_streams', '-show_format',
+      '-v', 'quiet', '-fflags', '+discardcorrupt', '-print_format', 'json', '-show_programs', '-show_streams', '-show_format',
       '-show_entries', PROBE_ENTRIES, 'file:/rec/a.ts',
     ]);
     expect(PROBE_ENTRIES).toBe(
-      'stream=codec_type,codec_name,profile,level,pix_fmt,bits_per_raw_sample,sample_rate,channels,channel_layout,width,height:format=duration,format_name',
+      'stream=index,id,codec_type,codec_name,profile,level,pix_fmt,bits_per_raw_sample,sample_rate,channels,channel_layout,width,height,field_order,start_time,duration' +
+        ':stream_disposition=attached_pic,visual_impaired,hearing_impaired,clean_effects:stream_tags=language:program=program_id:format=duration,start_time,format_name',
     );
   });
 
   test.each([
     ['concat:a.ts|b.ts', 'file:concat:a.ts|b.ts'],
-    ['file:/x.ts', 'file:/x.ts'],
+    ['file:/x.ts', 'file:file:/x.ts'], // a file literally named `file:/x.ts`... is that file
+    ['file:rec.ts', 'file:file:rec.ts'],
     ['rel dir/x.ts', 'file:rel dir/x.ts'],
   ])('%s → %s', (input, expected) => {
     expect(probeArgs(input).at(-1)).toBe(expected);
@@ -86,7 +88,9 @@ describe('bitDepthOf', () => {
 
 describe('parseProbeJson', () => {
   test('reads real ffprobe output: first video, every audio, numbers from strings', () => {
-    expect(parseProbeJson(REAL_FFPROBE_OUTPUT)).toEqual({
+    const { streams, ...summary } = parseProbeJson(REAL_FFPROBE_OUTPUT);
+    expect(streams?.map((s) => [s.index, s.codecType, s.codecName])).toEqual([[0, 'video', 'h264'], [1, 'audio', 'ac3']]);
+    expect(summary).toEqual({
       ok: true,
       video: {
         codecName: 'h264', profile: 'High', level: 13, pixFmt: 'yuv420p', bitsPerRawSample: 8, bitDepth: 8, width: 320, height: 240,
@@ -115,6 +119,22 @@ describe('parseProbeJson', () => {
     expect(result.audio[1]).not.toHaveProperty('sampleRate');
     expect(result.audioTrackCount).toBe(2);
     expect(result).not.toHaveProperty('durationSec');
+  });
+
+  test('reads programs, indexes, dispositions, languages, field order and stream timing', () => {
+    const result = parseProbeJson(JSON.stringify({
+      programs: [{ program_id: 7, streams: [{ index: 4 }, { index: 9 }] }, { program_id: 8, streams: [{ index: 9 }] }],
+      streams: [
+        { index: 4, id: '0x100', codec_type: 'video', codec_name: 'mpeg2video', width: 720, height: 576, field_order: 'tt', start_time: '-3.700000', duration: '10.000000' },
+        { index: 9, codec_type: 'audio', codec_name: 'mp2', sample_rate: '48000', channels: 2, tags: { language: 'deu' }, disposition: { visual_impaired: 1, clean_effects: 0 } },
+      ],
+      format: { format_name: 'mpegts', duration: '72054.1', start_time: '-3.7' },
+    }));
+    expect(result.startTimeSec).toBe(-3.7);
+    expect(result.streams).toEqual([
+      expect.objectContaining({ index: 4, id: '0x100', fieldOrder: 'tt', startTimeSec: -3.7, durationSec: 10, programIds: [7], visualImpaired: false }),
+      expect.objectContaining({ index: 9, language: 'deu', visualImpaired: true, cleanEffects: false, programIds: [7, 8] }),
+    ]);
   });
 
   test('audio only (radio) is ok, with no video', () => {

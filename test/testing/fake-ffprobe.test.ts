@@ -13,7 +13,7 @@ describe('renderProbeJson', () => {
     [{ videoCodec: 'hevc' }, 'a.ts', { strategy: 'transcode', videoCodec: 'hevc' }],
     [{ pixFmt: 'yuv420p10le' }, 'a.ts', { strategy: 'transcode', videoCodec: 'h264', bitDepth: 10 }],
     [{ videoCodec: 'none', audioCodecs: ['mp2', 'ac3'] }, 'radio.ts', { strategy: 'default', hasVideo: false, audioTrackCount: 2 }],
-    [{ videoCodec: 'vc1' }, 'a.ts', { strategy: 'unsupported' }],
+    [{ videoCodec: 'vc1' }, 'a.ts', { strategy: 'transcode' }], // decodable, not browser-playable
   ])('probe %j of %s decides %j', (probe, file, decision) => {
     expect(decideStrategy(parseProbeJson(renderProbeJson(probe, file)))).toMatchObject(decision);
   });

@@ -37,7 +37,8 @@ test('a remux that completes in-process: probe, default strategy, output checked
   const result = await runUntilSettled(clock, ladderWith(spawn, clock).remux({ inputs: [input], output }));
   expect(result).toMatchObject({ output, strategy: 'default', decision: { videoCodec: 'h264', bitDepth: 8 } });
   expect(readFileSync(output, 'utf8')).toBe('fake mp4');
-  expect(spawn.calls.map((call) => call.tool)).toEqual(['ffprobe', 'ffmpeg', 'ffprobe']);
+  // probe, first-keyframe scan, the attempt, the output check
+  expect(spawn.calls.map((call) => call.tool)).toEqual(['ffprobe', 'ffprobe', 'ffmpeg', 'ffprobe']);
   expect(leftovers()).toEqual([]);
 });
 

@@ -1,0 +1,69 @@
+import { withFileProtocol } from './file-protocol.js';
+import { type ProbeMediaOptions, runFfprobe } from './probe-media.js';
+
+/**
+ * Video packets read to find the first keyframe: 600 is 24 s at 25 fps, more than two of the
+ * longest broadcast GOPs (8–10 s) and x264's default `keyint=250`.
+ */
+export const KEYFRAME_SCAN_PACKETS = 600;
+
+/**
+ * ffprobe arguments that list the first packets of one stream (`pts_time`, `dts_time`, `flags`)
+ * as JSON. `-show_format` is there too: it marks the call as an ffprobe run for the test kit's
+ * fake, which answers ffprobe only.
+ */
+export function firstKeyframeArgs(path: string, streamIndex: number): string[] {
+  return [
+    '-v', 'quiet',
+    '-fflags', '+discardcorrupt',
+    '-select_streams', String(streamIndex),
+    '-show_entries', 'packet=pts_time,dts_time,flags:format=format_name',
+    '-show_format',
+    '-read_intervals', `%+#${KEYFRAME_SCAN_PACKETS}`,
+    '-print_format', 'json',
+    withFileProtocol(path),
+  ];
+}
+
+/**
+ * Pure: the time (seconds, the input's timeline) of the first keyframe (`K` in `flags`) in the
+ * JSON of {@link firstKeyframeArgs}, or `undefined` when none was listed or the text is not
+ * that JSON. Takes the packet's pts, else its dts.
+ */
+export function parseFirstKeyframe(jsonText: string): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(jsonText);
+  } catch {
+    return undefined;
+  }
+  const packets = (parsed as { packets?: unknown })?.packets;
+  if (!Array.isArray(packets)) return undefined;
+  for (const packet of packets as Array<Record<string, unknown>>) {
+    if (typeof packet?.['flags'] !== 'string' || !packet['flags'].includes('K')) continue;
+    const time = Number(packet['pts_time'] ?? packet['dts_time']);
+    if (Number.isFinite(time)) return time;
+    const dts = Number(packet['dts_time']);
+    if (Number.isFinite(dts)) return dts;
+  }
+  return undefined;
+}
+
+/**
+ * Seconds from the input's start (`startTimeSec`, the container's start) to the first keyframe
+ * of the video stream, or `undefined` when it cannot be told (no keyframe in the first
+ * {@link KEYFRAME_SCAN_PACKETS} packets, ffprobe failed, or an implausible answer).
+ */
+export async function probeVideoStartSec(
+  path: string,
+  streamIndex: number,
+  startTimeSec: number | undefined,
+  options: ProbeMediaOptions,
+): Promise<number | undefined> {
+  const answer = await runFfprobe(firstKeyframeArgs(path, streamIndex), options);
+  if (typeof answer !== 'string' || startTimeSec === undefined) return undefined;
+  const keyframeSec = parseFirstKeyframe(answer);
+  if (keyframeSec === undefined) return undefined;
+  const offsetSec = keyframeSec - startTimeSec;
+  return offsetSec >= 0 && offsetSec < 60 ? offsetSec : undefined;
+}

@@ -1,0 +1,72 @@
+import { type FfmpegCapabilities, probeCapabilities } from '../supervisor/capabilities.js';
+import type { FfmpegError } from '../supervisor/errors.js';
+import { decideStrategy } from './decide-strategy.js';
+import { probeVideoStartSec } from './first-keyframe.js';
+import type { ProbeMediaOptions } from './probe-media.js';
+import { probeMedia } from './probe-media.js';
+import type { FailRemux } from './remux-request.js';
+import type { AudioTrackPolicy } from './select-streams.js';
+import type { ProbeResult, StrategyDecision } from './types.js';
+
+/** What the ladder knows about its inputs before the first attempt. */
+export interface InspectedInputs {
+  /** The probe of each part, in order. */
+  readonly probes: ProbeResult[];
+  readonly decision: StrategyDecision;
+  /** Seconds from the first part's start to its first video keyframe, when it could be told. */
+  readonly videoStartSec: number | undefined;
+}
+
+/**
+ * Probes every part, decides from the first, and scans the chosen video stream for its first
+ * keyframe. An abort rejects as `aborted`; an ffprobe that cannot start as `spawn_failed`.
+ */
+export async function inspectInputs(
+  inputs: readonly string[],
+  { audioTracks, probeOptions, fail }: { audioTracks: AudioTrackPolicy | undefined; probeOptions: () => ProbeMediaOptions; fail: FailRemux },
+): Promise<InspectedInputs> {
+  try {
+    const probes: ProbeResult[] = [];
+    for (const path of inputs) probes.push(await probeMedia(path, probeOptions()));
+    const first = probes[0] as ProbeResult;
+    const decision = decideStrategy(first, { audioTracks });
+    const videoIndex = decision.streams?.video?.index;
+    const videoStartSec =
+      decision.strategy === 'unsupported' || videoIndex === undefined
+        ? undefined
+        : await probeVideoStartSec(inputs[0] as string, videoIndex, first.startTimeSec, probeOptions());
+    return { probes, decision, videoStartSec };
+  } catch (error) {
+    const outcome = (error as FfmpegError).outcome;
+    throw fail(outcome?.reason === 'aborted' ? 'aborted' : 'spawn_failed', (error as Error).message, { outcome, cause: error });
+  }
+}
+
+/**
+ * The binary's capabilities: `known` when given, else probed (`-version`, `-h long`; cached per
+ * binary). An abort settles at once with `aborted`; the probe itself ends within its own
+ * 15 s limit.
+ */
+export async function capabilitiesFor(
+  ffmpegPath: string,
+  { known, signal, fail }: { known: FfmpegCapabilities | undefined; signal: AbortSignal | undefined; fail: FailRemux },
+): Promise<FfmpegCapabilities> {
+  if (known) return known;
+  const probing = probeCapabilities(ffmpegPath).catch((error: unknown) => {
+    throw fail('spawn_failed', `ffmpeg could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${(error as Error).message}`, { cause: error });
+  });
+  if (!signal) return probing;
+  let unsubscribe = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(fail('aborted', 'remux aborted while probing the ffmpeg binary', { cause: signal.reason }));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    unsubscribe = () => signal.removeEventListener('abort', onAbort);
+  });
+  aborted.catch(() => {});
+  try {
+    return await Promise.race([probing, aborted]);
+  } finally {
+    unsubscribe();
+  }
+}
