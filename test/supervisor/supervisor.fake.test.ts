@@ -6,8 +6,8 @@ import type { FfmpegError } from '../../src/supervisor/errors.js';
 import type { FfmpegOutcome } from '../../src/supervisor/outcome.js';
 import type { FfmpegSupervisorOptions } from '../../src/supervisor/options.js';
 import { type FfmpegStall, FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
-import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
+import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import { isProcessAlive, killTracked, trackPid } from '../helpers/processes.js';
 import { rejectionOf } from '../helpers/rejection.js';
 

@@ -2,8 +2,8 @@ import FakeTimers from '@sinonjs/fake-timers';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { advance, flushIo, fromViFakeTimers, runUntilSettled } from '../../src/testing/clocks.js';
-import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
-import { scenarios } from '../../src/testing/scenarios.js';
+import { createFakeSpawn } from '../../src/testing/in-process/fake-spawn.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
 const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:out.mp4'];

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { decideStrategy } from '../../src/remux/decide-strategy.js';
-import { probeMedia } from '../../src/remux/probe-media.js';
-import { parseProbeJson } from '../../src/remux/probe-parse.js';
-import { isFfprobeCall } from '../../src/testing/command-line.js';
-import { createFakeFfmpeg, type FakeFfmpeg } from '../../src/testing/fake-ffmpeg.js';
-import { renderProbeJson } from '../../src/testing/fake-ffprobe.js';
-import { scenarios } from '../../src/testing/scenarios.js';
+import { decideStrategy } from '../../../src/remux/decide-strategy.js';
+import { probeMedia } from '../../../src/remux/probe-media.js';
+import { parseProbeJson } from '../../../src/remux/probe-parse.js';
+import { isFfprobeCall } from '../../../src/testing/scenario/command-line.js';
+import { createFakeFfmpeg, type FakeFfmpeg } from '../../../src/testing/subprocess/fake-ffmpeg.js';
+import { renderProbeJson } from '../../../src/testing/scenario/fake-ffprobe.js';
+import { scenarios } from '../../../src/testing/scenario/builders.js';
 
 describe('renderProbeJson', () => {
   test.each([

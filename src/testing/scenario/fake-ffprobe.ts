@@ -1,4 +1,4 @@
-import type { FakeProbe } from './scenario.js';
+import type { FakeProbe } from './format.js';
 
 /** What the fake ffprobe describes when a scenario has no `probe`: an H.264 8-bit + AC-3 broadcast recording. */
 export const DEFAULT_FAKE_PROBE: Required<FakeProbe> = Object.freeze({

@@ -2,11 +2,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FakeFfmpegScenario } from './scenario.js';
-import { validateScenario } from './validate-scenario.js';
+import type { FakeFfmpegScenario } from '../scenario/format.js';
+import { validateScenario } from '../scenario/validate.js';
 
 // The builders lived here first; existing imports of them keep working.
-export { type CompletesOptions, type FakePacing, scenarios, UNRECOGNIZED_OPTION_STDERR } from './scenarios.js';
+export { type CompletesOptions, type FakePacing, scenarios, UNRECOGNIZED_OPTION_STDERR } from '../scenario/builders.js';
 
 /** A fake ffmpeg on disk: pass `path` as `ffmpegPath`. */
 export interface FakeFfmpeg {

@@ -5,7 +5,7 @@
  */
 import { lastPathArgument } from './command-line.js';
 import { advanceBlock, type FakeBlock, renderBlock, resolveBlock, ZERO_BLOCK } from './progress-block-format.js';
-import type { FakeFfmpegScenario, FakeStep } from './scenario.js';
+import type { FakeFfmpegScenario, FakeStep } from './format.js';
 import { floodChunks } from './stderr-flood.js';
 
 export type FakeOutput = 'stdout' | 'stderr' | 'progress';

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { parseCapabilities } from '../../src/supervisor/capabilities.js';
-import { createFakeFfmpeg, scenarios, type FakeFfmpeg } from '../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
-import { isProcessAlive, killTracked, processGroupOf, trackPid, waitForProcessGone } from '../helpers/processes.js';
+import { parseCapabilities } from '../../../src/supervisor/capabilities.js';
+import { createFakeFfmpeg, scenarios, type FakeFfmpeg } from '../../../src/testing/subprocess/fake-ffmpeg.js';
+import type { FakeFfmpegScenario } from '../../../src/testing/scenario/format.js';
+import { isProcessAlive, killTracked, processGroupOf, trackPid, waitForProcessGone } from '../../helpers/processes.js';
 
 const ARGS = ['-hide_banner', '-nostdin', '-i', 'file:in.ts', '-c', 'copy', '-progress', 'pipe:3', '-f', 'mp4', 'file:out.mp4'];
 const BLOCK_KEYS = [

@@ -1,4 +1,4 @@
-import type { FakeFfmpegScenario } from './scenario.js';
+import type { FakeFfmpegScenario } from './format.js';
 
 /** How progress blocks are paced: `blocks` blocks, each `everyMs` after the previous step. */
 export interface FakePacing {
