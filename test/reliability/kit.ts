@@ -23,7 +23,7 @@ export const REAL_FFMPEG = FFMPEG_BINARIES.flatMap((binary) => (binary.path === 
 export const SHORT = { stallTimeoutMs: 400, startupGraceMs: 200, killGraceMs: 300 } as const;
 
 /** A remux-like argument list; the fake writes its output to the last argument. */
-export const FAKE_ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:out.mp4'] as const;
+export const FAKE_ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:/dev/null'] as const;
 
 const cleanups: Array<() => void> = [];
 const tracked: ProcessIdentity[] = [];

@@ -21,7 +21,7 @@ afterEach(async () => {
 function supervise(scenario: FakeFfmpegScenario, options: Partial<FfmpegSupervisorOptions> = {}) {
   const fake = createFakeFfmpeg(scenario);
   fakes.push(fake);
-  const supervisor = new FfmpegSupervisor({ ffmpegPath: fake.path, args: ['-i', 'file:in.ts', 'file:out.mp4'], ...options });
+  const supervisor = new FfmpegSupervisor({ ffmpegPath: fake.path, args: ['-i', 'file:in.ts', 'file:/dev/null'], ...options });
   const events = { progress: 0, stalls: [] as FfmpegStall[], exits: [] as FfmpegOutcome[], stderr: [] as string[] };
   supervisor.on('spawn', ({ pid }) => trackPid(pid));
   supervisor.on('progress', () => (events.progress += 1));

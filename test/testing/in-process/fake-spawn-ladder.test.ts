@@ -8,7 +8,7 @@ import { RemuxLadder } from '../../../src/remux/ladder.js';
 import { runUntilSettled } from '../../../src/testing/clocks.js';
 import { createFakeSpawn } from '../../../src/testing/in-process/fake-spawn.js';
 import { CONVERSION_FAILED, NON_MONOTONIC_DTS } from '../../../src/testing/scenario/ffmpeg-messages.js';
-import { scenarios } from '../../../src/testing/scenario/builders.js';
+import { FAKE_OUTPUT_TEXT, scenarios } from '../../../src/testing/scenario/builders.js';
 
 // Fully in-process: with `spawn` given, no ffmpeg or ffprobe binary is looked up or probed.
 let dir: string;
@@ -68,4 +68,14 @@ test('a list of scenarios climbs the ladder: non-monotonic DTS on default, then 
     ['fallback', 'none'],
   ]);
   expect(readFileSync(output, 'utf8')).toBe('fixed');
+});
+
+test('issue 14: scenarios.completes() as is passes the ladder output check (no outputText needed)', async () => {
+  const clock = FakeTimers.createClock();
+  const spawn = createFakeSpawn({ ...scenarios.completes(), probe: { durationSec: 30 } }, { clock });
+  const output = path.join(dir, 'default-output.mp4');
+  const result = await runUntilSettled(clock, ladderWith(spawn, clock).remux({ inputs: [input], output }));
+  expect(result).toMatchObject({ output, strategy: 'default' });
+  expect(readFileSync(output, 'utf8')).toBe(FAKE_OUTPUT_TEXT);
+  expect(leftovers()).toEqual([]);
 });

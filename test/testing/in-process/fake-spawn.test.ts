@@ -19,7 +19,7 @@ import { scenarios } from '../../../src/testing/scenario/builders.js';
 import { isProcessAlive } from '../../helpers/processes.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
-const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:out.mp4'];
+const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:/dev/null'];
 
 /** A supervised run on a created fake clock; `stallAt` is the fake time of the `stall` event. */
 async function superviseFake(
