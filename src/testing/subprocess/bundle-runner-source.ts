@@ -1,11 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-
-interface Esbuild {
-  buildSync(options: Record<string, unknown>): { outputFiles?: Array<{ text: string }> };
-}
 
 /**
  * Bundles the fake program's TypeScript source into one plain `.mjs` file that Node starts as
@@ -13,27 +10,23 @@ interface Esbuild {
  * project's checkout, under vitest): the published package ships the built program. The file
  * is named after a hash of its content in `node_modules/.cache/ffmpeg-supervisor/`, written
  * atomically, so parallel test workers share it and a changed source never runs stale.
+ * esbuild runs as a command that exits when done: its JavaScript API would keep a service
+ * process alive as a child of the test process.
  */
 export function bundleRunnerSource(sourcePath: string): string {
   const packageRoot = findPackageRoot(sourcePath);
-  const requireFromRoot = createRequire(path.join(packageRoot, 'package.json'));
-  let esbuild: Esbuild;
+  let esbuildBin: string;
   try {
-    esbuild = requireFromRoot('esbuild') as Esbuild;
+    esbuildBin = path.join(path.dirname(createRequire(path.join(packageRoot, 'package.json')).resolve('esbuild/package.json')), 'bin', 'esbuild');
   } catch {
     throw new Error(`The fake ffmpeg program runs from source only with esbuild installed (from ${packageRoot}); run \`npm run build\` instead.`);
   }
-  const result = esbuild.buildSync({
-    entryPoints: [sourcePath],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles?.[0]?.text;
-  if (code === undefined) throw new Error(`Bundling ${sourcePath} produced no output.`);
+  const code = execFileSync(
+    esbuildBin,
+    [sourcePath, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--log-level=error'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (code.length === 0) throw new Error(`Bundling ${sourcePath} produced no output.`);
   const cacheDir = path.join(packageRoot, 'node_modules', '.cache', 'ffmpeg-supervisor');
   const target = path.join(cacheDir, `fake-ffmpeg-process-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
   if (!existsSync(target)) {
