@@ -5,7 +5,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
-      'testing/fake-ffmpeg-process': 'src/testing/fake-ffmpeg-process.ts',
+      'testing/fake-ffmpeg-process': 'src/testing/subprocess/fake-ffmpeg-process.ts',
     },
     format: ['esm', 'cjs'],
     dts: { entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } },

@@ -31,13 +31,13 @@ export const spawnEvent = ({ pid, args }: { pid: number | undefined; args: reado
 });
 
 export function progressEvent(progress: FfmpegProgress & { readonly strategy?: string }): CliEvent {
-  const { outTimeUs, percent, speed, frame, fps, totalSize, bitrateKbps, done } = progress;
-  return { event: 'progress', strategy: progress.strategy, outTimeUs, percent, speed, frame, fps, totalSize, bitrateKbps, done };
+  const { outTimeUs, speed, frame, fps, totalSize, bitrateKbps, done } = progress;
+  return { event: 'progress', strategy: progress.strategy, outTimeUs, percent: round2(progress.percent), speed, frame, fps, totalSize, bitrateKbps, done };
 }
 
 export function stallEvent(stall: FfmpegStall & { readonly strategy?: string }): CliEvent {
-  const { phase, stalledForMs, lastOutTimeUs, stallTimeoutMs, pid } = stall;
-  return { event: 'stall', strategy: stall.strategy, phase, stalledForMs, lastOutTimeUs, stallTimeoutMs, pid };
+  const { phase, lastOutTimeUs, stallTimeoutMs, pid } = stall;
+  return { event: 'stall', strategy: stall.strategy, phase, stalledForMs: roundMs(stall.stalledForMs), lastOutTimeUs, stallTimeoutMs, pid };
 }
 
 export function attemptEndEvent(attempt: RemuxAttempt): CliEvent {
@@ -45,7 +45,7 @@ export function attemptEndEvent(attempt: RemuxAttempt): CliEvent {
     event: 'attemptEnd',
     strategy: attempt.strategy,
     kind: attempt.kind,
-    durationMs: attempt.durationMs,
+    durationMs: roundMs(attempt.durationMs),
     outcome: outcomeSummary(attempt.outcome),
     matchedLine: attempt.classification?.matchedLine,
   };
@@ -58,7 +58,7 @@ export function remuxResultEvent(result: RemuxResult, exitCode: number): CliEven
     output: result.output,
     strategy: result.strategy,
     attempts: result.attempts.length,
-    durationMs: result.durationMs,
+    durationMs: roundMs(result.durationMs),
     outTimeUs: result.attempts.at(-1)?.outcome.lastProgress?.outTimeUs,
   };
 }
@@ -92,5 +92,15 @@ export const signalEvent = (signal: NodeJS.Signals): CliEvent => ({ event: 'sign
 
 function outcomeSummary(outcome: FfmpegOutcome) {
   const { reason, exitCode, signal, forcedKill, durationMs } = outcome;
-  return { reason, exitCode, signal, forcedKill, durationMs: Math.round(durationMs) };
+  return { reason, exitCode, signal, forcedKill, durationMs: roundMs(durationMs) };
+}
+
+/** Percentages to two decimals (`99.84`, not `99.83999999999999`). */
+function round2(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value * 100) / 100;
+}
+
+/** Durations in whole milliseconds. */
+function roundMs(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value);
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { runDoctorCommand } from './doctor-command.js';
 import { EXIT_CODES, exitCodeForSignal } from './exit-codes.js';
 import { type CliRequest, parseCliArgs } from './parse-args.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
@@ -20,6 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'usage-error':
       process.stderr.write(`${PROGRAM}: ${request.message}\n${USAGE}\nRun '${PROGRAM} --help' for the options.\n`);
       return EXIT_CODES.usage;
+    case 'doctor':
+      return runDoctorCommand(request);
     case 'remux':
     case 'run':
       return runCommand(request);

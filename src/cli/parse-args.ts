@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from './durations.js';
+import { findStdioMedia } from './media-pipes.js';
+import { joinDashValues } from './option-values.js';
 
 /** The options `remux` and `run` share. Durations are in ms; `undefined` means the library's default. */
 export interface SupervisionFlags {
@@ -26,14 +28,27 @@ export interface RunCommand extends SupervisionFlags {
   readonly command: 'run';
   readonly ffmpegArgs: readonly string[];
   readonly expectedDurationMs: number | undefined;
+  /** ffmpeg reads media from stdin (`-i -`): the CLI's stdin is passed through. */
+  readonly stdinMedia: boolean;
+  /** ffmpeg writes media to stdout (`-`, `pipe:1`): passed through to the CLI's stdout. */
+  readonly stdoutMedia: boolean;
 }
 
-export type CommandName = 'remux' | 'run';
+/** `ffmpeg-supervisor doctor`: which ffmpeg and ffprobe would be used, and why others were skipped. */
+export interface DoctorCommand {
+  readonly command: 'doctor';
+  readonly ffmpegPath: string | undefined;
+  readonly ffprobePath: string | undefined;
+  readonly json: boolean;
+}
+
+export type CommandName = 'remux' | 'run' | 'doctor';
 
 /** What the command line asks for: a command to run, help, the version, or a usage error. */
 export type CliRequest =
   | RemuxCommand
   | RunCommand
+  | DoctorCommand
   | { readonly command: 'help' }
   | { readonly command: 'version' }
   | { readonly command: 'usage-error'; readonly message: string };
@@ -58,6 +73,16 @@ const REMUX_OPTIONS = {
 
 const RUN_OPTIONS = { ...SHARED_OPTIONS, 'expected-duration': { type: 'string' } } as const;
 
+const DOCTOR_OPTIONS = {
+  ffmpeg: { type: 'string' },
+  ffprobe: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Node's timers hold at most 2^31 - 1 ms (about 24.8 days). */
+const MAX_DURATION_MS = 2_147_483_647;
+
 /** Raised inside the parser and turned into a `usage-error` request. */
 class UsageError extends Error {}
 
@@ -76,23 +101,31 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
 
 function parseOrThrow(argv: readonly string[]): CliRequest {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('missing command (remux or run)');
-  if (first === 'remux' || first === 'run') {
+  if (first === undefined) throw new UsageError('missing command (remux, run or doctor)');
+  if (first === 'remux' || first === 'run' || first === 'doctor') {
     const end = rest.indexOf('--');
     const ownArgs = end === -1 ? rest : rest.slice(0, end);
     if (ownArgs.includes('-h') || ownArgs.includes('--help')) return { command: 'help' };
     if (ownArgs.includes('--version')) return { command: 'version' };
+    if (first === 'doctor') return parseDoctor(rest);
     return first === 'remux' ? parseRemux(rest) : parseRun(rest);
   }
   if (first === '-h' || first === '--help' || first === 'help') return { command: 'help' };
   if (first === '--version') return { command: 'version' };
-  if (first.startsWith('-')) throw new UsageError(`expected a command (remux or run) before ${quote(first)}`);
-  throw new UsageError(`unknown command ${quote(first)} (expected remux or run)`);
+  if (first.startsWith('-')) throw new UsageError(`expected a command (remux, run or doctor) before ${quote(first)}`);
+  throw new UsageError(`unknown command ${quote(first)} (expected remux, run or doctor)`);
+}
+
+function parseDoctor(args: readonly string[]): DoctorCommand {
+  const { values } = withUsageErrors(() =>
+    parseArgs({ args: joinDashValues(args, DOCTOR_OPTIONS), options: DOCTOR_OPTIONS, allowPositionals: false, strict: true }),
+  );
+  return { command: 'doctor', ffmpegPath: pathOption(values.ffmpeg, '--ffmpeg'), ffprobePath: pathOption(values.ffprobe, '--ffprobe'), json: values.json ?? false };
 }
 
 function parseRemux(args: readonly string[]): RemuxCommand {
   const { values, positionals } = withUsageErrors(() =>
-    parseArgs({ args: [...args], options: REMUX_OPTIONS, allowPositionals: true, strict: true }),
+    parseArgs({ args: joinDashValues(args, REMUX_OPTIONS), options: REMUX_OPTIONS, allowPositionals: true, strict: true }),
   );
   if (positionals.length === 0) throw new UsageError('remux needs at least one input part');
   if (!values.output) throw new UsageError('remux needs -o <out.mp4>');
@@ -114,16 +147,23 @@ function parseRun(args: readonly string[]): RunCommand {
   if (end === -1) throw new UsageError("run needs '--' before the ffmpeg arguments: run [options] -- <ffmpeg args>");
   const ffmpegArgs = args.slice(end + 1);
   const { values } = withUsageErrors(() =>
-    parseArgs({ args: args.slice(0, end), options: RUN_OPTIONS, allowPositionals: false, strict: true }),
+    parseArgs({ args: joinDashValues(args.slice(0, end), RUN_OPTIONS), options: RUN_OPTIONS, allowPositionals: false, strict: true }),
   );
   if (ffmpegArgs.length === 0) throw new UsageError("no ffmpeg arguments after '--'");
   if (ffmpegArgs.includes('-progress')) {
     throw new UsageError('remove -progress from the ffmpeg arguments: the supervisor adds its own');
   }
+  const media = findStdioMedia(ffmpegArgs);
+  if ('problem' in media) throw new UsageError(media.problem);
+  if (media.stdout && values.json) {
+    throw new UsageError("--json writes its events to stdout, where ffmpeg's output '-' goes: write the media to a file, or leave out --json");
+  }
   return {
     command: 'run',
     ffmpegArgs,
     expectedDurationMs: durationOption(values['expected-duration'], '--expected-duration', 1),
+    stdinMedia: media.stdin,
+    stdoutMedia: media.stdout,
     ...supervisionFlags(values),
   };
 }
@@ -161,11 +201,13 @@ function withUsageErrors<T>(parse: () => T): T {
 
 function durationOption(text: string | undefined, name: string, minMs: number): number | undefined {
   if (text === undefined) return undefined;
+  if (text.startsWith('-')) throw new UsageError(`${name} must be a positive duration; got ${quote(text)}`);
   const ms = parseDuration(text);
   if (ms === undefined) {
     throw new UsageError(`bad duration for ${name}: ${quote(text)} (use e.g. 500ms, 90s, 2m, 1h; a bare number is seconds)`);
   }
   if (ms < minMs) throw new UsageError(`${name} must be more than 0; got ${quote(text)}`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${name} is too long: at most 24 days (596h); got ${quote(text)}`);
   return ms;
 }
 

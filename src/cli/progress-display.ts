@@ -27,7 +27,7 @@ import {
   describeSpawn,
   describeStall,
 } from './messages.js';
-import { fitToWidth, formatProgressLine } from './progress-format.js';
+import { fitToWidth, formatProgressLine, formatProgressLineToFit, type ProgressView } from './progress-format.js';
 
 /** `tty`: one line redrawn in place; `plain`: throttled lines for logs; `json`: one event per line. */
 export type DisplayMode = 'tty' | 'plain' | 'json';
@@ -74,6 +74,10 @@ export class ProgressDisplay {
   #lastDrawAt = Number.NEGATIVE_INFINITY;
   /** Plain: the tenth of the percent last printed. */
   #lastTenth = 0;
+  /** A stop began (a signal, a stall): later blocks, ffmpeg's last words, are not drawn. */
+  #stopping = false;
+  /** ffmpeg's `progress=end` block, drawn as 100 % only once the run is known to have completed. */
+  #endView: ProgressView | undefined;
 
   constructor(options: ProgressDisplayOptions) {
     this.#mode = options.mode;
@@ -105,18 +109,18 @@ export class ProgressDisplay {
       this.#writeJson(progressEvent(progress));
       return;
     }
+    if (this.#stopping) return;
     const now = this.#now();
-    const line = formatProgressLine(
-      {
-        label: progress.strategy,
-        percent: progress.percent,
-        outTimeUs: progress.outTimeUs,
-        frame: progress.frame,
-        speed: progress.speed,
-        done: progress.done,
-      },
-      this.#mode === 'tty' ? this.#barWidth : 0,
-    );
+    const view: ProgressView = {
+      label: progress.strategy,
+      percent: progress.percent,
+      outTimeUs: progress.outTimeUs,
+      frame: progress.frame,
+      speed: progress.speed,
+    };
+    // ffmpeg also writes its end block when it was stopped: 100 % waits for the result.
+    if (progress.done) this.#endView = { ...view, done: true };
+    const line = this.#formatLine(view);
     if (this.#mode === 'tty') {
       if (now - this.#lastDrawAt < TTY_REDRAW_INTERVAL_MS && !progress.done) {
         this.#pendingLine = line;
@@ -126,6 +130,7 @@ export class ProgressDisplay {
       this.#drawLive(line);
       return;
     }
+    if (progress.done) return; // printed at 100 % with the result, once the run completed
     const tenth = progress.percent === undefined ? this.#lastTenth : Math.floor(progress.percent / 10);
     if (now - this.#lastDrawAt < PLAIN_PROGRESS_INTERVAL_MS && tenth <= this.#lastTenth) return;
     this.#lastDrawAt = now;
@@ -134,14 +139,18 @@ export class ProgressDisplay {
   }
 
   stall(stall: Stall): void {
+    this.#stopping = true;
     this.#emit(stallEvent(stall), describeStall(stall));
   }
 
   attemptEnd(attempt: RemuxAttempt): void {
+    if (attempt.kind === 'none' && attempt.outcome.reason === 'completed') this.#drawEnd();
+    this.#endView = undefined;
     this.#emit(attemptEndEvent(attempt), describeAttemptEnd(attempt));
   }
 
   signal(signal: NodeJS.Signals): void {
+    this.#stopping = true;
     this.#emit(signalEvent(signal), describeSignal(signal));
   }
 
@@ -150,6 +159,7 @@ export class ProgressDisplay {
   }
 
   runResult(outcome: FfmpegOutcome, exitCode: number): void {
+    if (!this.#stopping) this.#drawEnd();
     this.#emit(runResultEvent(outcome, exitCode), describeRunResult(outcome));
   }
 
@@ -162,7 +172,24 @@ export class ProgressDisplay {
     this.#endLive();
   }
 
+  #formatLine(view: ProgressView): string {
+    if (this.#mode === 'tty') return formatProgressLineToFit(view, this.#barWidth, this.#stream.columns);
+    return formatProgressLine(view, 0);
+  }
+
+  /** The completed run's end block, at 100 %, in place of the last line drawn. */
+  #drawEnd(): void {
+    const view = this.#endView;
+    this.#endView = undefined;
+    if (view === undefined || this.#mode === 'json') return;
+    const line = this.#formatLine(view);
+    if (this.#mode === 'tty') this.#drawLive(line);
+    else this.#stream.write(`progress ${line}\n`);
+  }
+
   #restartProgress(): void {
+    this.#stopping = false;
+    this.#endView = undefined;
     this.#pendingLine = undefined;
     this.#lastDrawAt = this.#mode === 'plain' ? this.#now() : Number.NEGATIVE_INFINITY;
     this.#lastTenth = 0;

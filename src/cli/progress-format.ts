@@ -64,20 +64,56 @@ export function formatSpeed(speed: number | undefined): string {
  * 12.3x  ETA 4s` (no bar when `barWidth` is 0); without: time, frame and speed only. A done
  * block shows 100 %.
  */
-export function formatProgressLine(view: ProgressView, barWidth: number): string {
+export function formatProgressLine(view: ProgressView, barWidth: number, show: ProgressLineParts = {}): string {
   const parts: string[] = [];
   if (view.label !== undefined) parts.push(`[${view.label}]`);
   const percent = view.done && view.percent !== undefined ? 100 : view.percent;
   if (percent !== undefined) {
     parts.push(barWidth > 0 ? `${renderBar(percent, barWidth)} ${formatPercent(percent)}` : formatPercent(percent).trim());
   }
-  if (view.outTimeUs !== undefined) parts.push(formatMediaTime(view.outTimeUs));
-  if (view.frame !== undefined) parts.push(`frame ${view.frame}`);
+  if (view.outTimeUs !== undefined && show.time !== false) parts.push(formatMediaTime(view.outTimeUs));
+  if (view.frame !== undefined && show.frame !== false) parts.push(`frame ${view.frame}`);
   parts.push(formatSpeed(view.speed));
   if (percent !== undefined) {
     parts.push(formatEta(view.done ? 0 : estimateRemainingMs(view.outTimeUs, view.percent, view.speed)));
   }
   return parts.join('  ');
+}
+
+/** The smallest bar worth drawing; below it the bar is left out. */
+const MIN_BAR_WIDTH = 8;
+
+/** Which optional parts a progress line shows. */
+export interface ProgressLineParts {
+  /** @default true */
+  readonly frame?: boolean;
+  /** The media time. @default true */
+  readonly time?: boolean;
+}
+
+/**
+ * Pure: {@link formatProgressLine} made to fit `columns - 1` characters without losing what
+ * matters most: the percent, speed and ETA. The bar shrinks to fit, then the frame count goes,
+ * then the media time, then the bar, then the strategy label; only then is the line cut.
+ */
+export function formatProgressLineToFit(view: ProgressView, barWidth: number, columns: number | undefined): string {
+  if (columns === undefined || !(columns > 1)) return formatProgressLine(view, barWidth);
+  const room = columns - 1;
+  const length = (line: string): number => [...line].length;
+  const levels: ProgressLineParts[] = [{}, { frame: false }, { frame: false, time: false }];
+  for (const parts of levels) {
+    const full = formatProgressLine(view, barWidth, parts);
+    if (length(full) <= room) return full;
+    if (barWidth > 0 && view.percent !== undefined) {
+      const cells = barWidth - (length(full) - room);
+      if (cells >= MIN_BAR_WIDTH) return formatProgressLine(view, cells, parts);
+    }
+  }
+  for (const parts of levels) {
+    const line = formatProgressLine(view, 0, parts);
+    if (length(line) <= room) return line;
+  }
+  return fitToWidth(formatProgressLine({ ...view, label: undefined }, 0, { frame: false, time: false }), columns);
 }
 
 /** Pure: `line` cut to fit `columns - 1` characters (a full-width line would wrap and break `\r` redraws). */

@@ -1,11 +1,13 @@
 import { FfmpegSupervisor } from '../supervisor/supervisor.js';
 import { EXIT_CODES, exitCodeForError, signalled } from './exit-codes.js';
+import { connectMediaPipes } from './media-pipes.js';
 import type { RunCommand } from './parse-args.js';
 import type { CommandContext } from './remux-command.js';
 
 /** `run`: supervises one ffmpeg command with the display wired to its events; resolves with the exit code. */
 export async function runFfmpegCommand(command: RunCommand, { display, signal, receivedSignal }: CommandContext): Promise<number> {
   let exitCode: number;
+  let disconnectMedia = (): void => {};
   try {
     const supervisor = new FfmpegSupervisor({
       args: command.ffmpegArgs,
@@ -16,8 +18,13 @@ export async function runFfmpegCommand(command: RunCommand, { display, signal, r
       killGraceMs: command.killGraceMs,
       expectedDurationUs: command.expectedDurationMs === undefined ? undefined : command.expectedDurationMs * 1_000,
       signal,
+      stdin: command.stdinMedia ? 'pipe' : 'ignore',
+      stdout: command.stdoutMedia ? 'pipe' : 'drain',
     });
-    supervisor.on('spawn', (info) => display.spawn(info));
+    supervisor.on('spawn', (info) => {
+      disconnectMedia = connectMediaPipes(supervisor, { stdin: command.stdinMedia, stdout: command.stdoutMedia });
+      display.spawn(info);
+    });
     supervisor.on('progress', (progress) => display.progress(progress));
     supervisor.on('stall', (stall) => display.stall(stall));
     const outcome = await supervisor.run();
@@ -27,6 +34,7 @@ export async function runFfmpegCommand(command: RunCommand, { display, signal, r
     exitCode = signalled(receivedSignal()) ?? exitCodeForError(error);
     display.failure(error, exitCode);
   }
+  disconnectMedia();
   display.close();
   return exitCode;
 }

@@ -6,6 +6,7 @@ export const PROGRAM = 'ffmpeg-supervisor';
 export const USAGE = `Usage:
   ${PROGRAM} remux <part>... -o <out.mp4> [options]
   ${PROGRAM} run [options] -- <ffmpeg args>
+  ${PROGRAM} doctor [--ffmpeg <path>] [--ffprobe <path>] [--json]
   ${PROGRAM} --help | --version`;
 
 /** The `--help` text. */
@@ -20,7 +21,10 @@ Commands:
           MP4: probe, copy or transcode, climb the strategy ladder on timestamp errors, check
           the result, and only then rename it onto <out.mp4>.
   run     Supervise any ffmpeg command the same way. Everything after -- goes to ffmpeg;
-          leave out -progress (the supervisor adds it).
+          leave out -progress (the supervisor adds it). Media passes through: an output
+          '-' (or pipe:1) goes to stdout, an input '-i -' (or pipe:0) reads stdin.
+  doctor  Show which ffmpeg and ffprobe would be used, every candidate tried and why it was
+          skipped (not installed, not executable, crashed); exit 5 when one is missing.
 
 Options:
   --stall-timeout <dur>      no forward progress for this long: stalled, ffmpeg stopped
@@ -48,7 +52,8 @@ Durations: 500ms, 90s, 2m, 1h, 1m30s; a bare number is seconds.
 
 Progress goes to stderr: one line redrawn in place on a terminal, plain lines otherwise.
 With --json, stdout carries the events decision, attempt, spawn, progress, stall,
-attemptEnd, signal, and last result or error (exitCode, message, stderrTail).
+attemptEnd, signal, and last result or error (exitCode, message, stderrTail); --json
+cannot be combined with media on stdout.
 
 Exit codes:
 ${exitCodes}
@@ -59,5 +64,6 @@ file may stay behind.
 Examples:
   ${PROGRAM} remux "rec part 1.ts" "rec part 2.ts" -o rec.mp4
   ${PROGRAM} run --stall-timeout 30s --expected-duration 10m -- -i in.mkv out.mp4
+  cat in.ts | ${PROGRAM} run -- -i - -c copy -f mpegts - > out.ts
 `;
 }

@@ -1,9 +1,11 @@
 /**
- * Driving fake time in a host's tests. The kit takes the clock from the host and depends on no
- * fake-timer library: a `@sinonjs/fake-timers` clock, created (`createClock()`, passed as the
- * `clock` option) or installed (`install()`, with the default system clock), has what these
- * helpers need; `fromViFakeTimers(vi)` adapts vitest's `vi.useFakeTimers()`.
+ * Driving fake time in a host's tests. One clock goes everywhere: as the `clock` option of
+ * `createFakeSpawn`, `FfmpegSupervisor` and `RemuxLadder`, and as the first argument of
+ * `advance` and `runUntilSettled`. A `@sinonjs/fake-timers` clock (`createClock()` or
+ * `install()`) is one as it is; `fromViFakeTimers(vi)` makes one of vitest's fake timers.
+ * The kit depends on no fake-timer library.
  */
+import type { Clock } from '../supervisor/clock.js';
 
 // Real timers, captured at import (before a test installs fake ones): the helpers let real
 // I/O and `process.nextTick` chains run between fake ticks.
@@ -24,8 +26,19 @@ export interface SteppableClock {
   runMicrotasks?(): void;
 }
 
+/**
+ * A fake clock the whole kit takes: a `Clock` (the `clock` option everywhere) that the
+ * helpers can also step. `@sinonjs/fake-timers`' clocks are one; so is {@link fromViFakeTimers}'s.
+ */
+export interface FakeClock extends SteppableClock {
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 /** The slice of vitest's `vi` that {@link fromViFakeTimers} uses (so the kit never imports vitest). */
 export interface ViFakeTimers {
+  /** Whether `vi.useFakeTimers()` is in effect. */
+  isFakeTimers?(): boolean;
   advanceTimersByTimeAsync(ms: number): Promise<unknown>;
   advanceTimersToNextTimerAsync(): Promise<unknown>;
   getTimerCount(): number;
@@ -89,22 +102,32 @@ export async function runUntilSettled<T>(clock: SteppableClock, promise: Promise
 }
 
 /**
- * Adapts `vi` after `vi.useFakeTimers()` to the helpers. Vitest 4 fakes `performance.now()` by
- * default, so the supervisor's default system clock follows fake time with no `clock` option.
+ * Vitest's fake timers as a {@link FakeClock}: pass it as the `clock` option (of
+ * `createFakeSpawn`, `FfmpegSupervisor`, `RemuxLadder`) and to the helpers. Call it after
+ * `vi.useFakeTimers()`; its timers are the faked globals, looked up at call time. Leaving
+ * `clock` out works too (the default system clock reads the faked globals, and vitest 4 fakes
+ * `performance.now()`), but one clock passed everywhere is the way that cannot go wrong.
  *
  * @example
  * vi.useFakeTimers();
  * const clock = fromViFakeTimers(vi);
- * const spawn = createFakeSpawn(scenarios.silentHang()); // default clock: the faked globals
- * await runUntilSettled(clock, new FfmpegSupervisor({ args, ffmpegPath: 'ffmpeg', spawn }).run()).catch(() => {});
+ * const spawn = createFakeSpawn(scenarios.silentHang(), { clock });
+ * const run = new FfmpegSupervisor({ args, spawn, clock }).run();
+ * const error = await runUntilSettled(clock, run).catch((e) => e); // error.code === 'ERR_FFMPEG_STALLED'
  */
-export function fromViFakeTimers(vi: ViFakeTimers): SteppableClock {
-  return {
+export function fromViFakeTimers(vi: ViFakeTimers): FakeClock {
+  if (typeof vi?.isFakeTimers === 'function' && !vi.isFakeTimers()) {
+    throw new TypeError('fromViFakeTimers(vi): call vi.useFakeTimers() first.');
+  }
+  const clock: FakeClock & Clock = {
     get now() {
       return Date.now();
     },
+    setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
     tickAsync: (ms) => vi.advanceTimersByTimeAsync(ms),
     nextAsync: () => vi.advanceTimersToNextTimerAsync(),
     countTimers: () => vi.getTimerCount(),
   };
+  return clock;
 }

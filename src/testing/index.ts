@@ -1,7 +1,12 @@
-export { type CompletesOptions, type CreateFakeFfmpegOptions, createFakeFfmpeg, type FakeFfmpeg, type FakePacing, scenarios, UNRECOGNIZED_OPTION_STDERR } from './fake-ffmpeg.js';
-export { type CreateFakeSpawnOptions, createFakeSpawn, type FakeSpawn, type FakeSpawnCall } from './fake-spawn.js';
-export type { FakeChildProcess } from './fake-child-process.js';
-export { DEFAULT_FAKE_PROBE } from './fake-ffprobe.js';
-export { advance, flushIo, fromViFakeTimers, runUntilSettled, type RunUntilSettledOptions, type SteppableClock, type ViFakeTimers } from './clocks.js';
-export * from './ffmpeg-messages.js';
-export type { FakeFfmpegScenario, FakeProbe, FakeProgressBlock, FakeStep } from './scenario.js';
+// The scenario: what a fake ffmpeg does, as plain data, and the builders of common ones.
+export type { FakeFfmpegScenario, FakeProbe, FakeProgressBlock, FakeStep } from './scenario/format.js';
+export { type CompletesOptions, FAKE_OUTPUT_TEXT, type FakePacing, scenarios, UNRECOGNIZED_OPTION_STDERR } from './scenario/builders.js';
+export { DEFAULT_FAKE_PROBE } from './scenario/fake-ffprobe.js';
+export * from './scenario/ffmpeg-messages.js';
+// The subprocess fake: a real executable that plays a scenario (integration tests).
+export { type CreateFakeFfmpegOptions, createFakeFfmpeg, type FakeFfmpeg } from './subprocess/fake-ffmpeg.js';
+// The in-process fake: a `spawn` option whose children play a scenario on a fake clock (unit tests).
+export { type CreateFakeSpawnOptions, createFakeSpawn, type FakeSpawn, type FakeSpawnCall } from './in-process/fake-spawn.js';
+export type { FakeChildProcess } from './in-process/fake-child-process.js';
+// Clocks: one fake clock for the `clock` options and the helpers.
+export { advance, type FakeClock, flushIo, fromViFakeTimers, runUntilSettled, type RunUntilSettledOptions, type SteppableClock, type ViFakeTimers } from './clocks.js';

@@ -8,6 +8,7 @@ import {
   generateTs,
   NPM_FFMPEG_PATH,
   removeTempDir,
+  STATIC_BUILD_ENV,
   SYSTEM_FFMPEG_PATH,
 } from '../helpers/media.js';
 import { killTracked, trackPid, waitForProcessGone, waitUntilBlockedInPipeRead } from '../helpers/processes.js';
@@ -281,5 +282,81 @@ describe.skipIf(ANY_FFMPEG === undefined)('run (real ffmpeg)', () => {
     // It did not wait for the run to settle: no final error event.
     expect(parseJsonLines(stdout).map((event) => event.event)).toEqual(['spawn', 'signal']);
     expect(await waitForProcessGone(spawned.pid as number, 2_000)).toBe(true);
+  });
+});
+
+/** Runs `file args` with `input` on stdin (a pipe) and resolves with its stdout bytes, exit code and stderr. */
+function runWithPipes(file: string, args: readonly string[], input: Buffer | undefined, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(file, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  trackPid(child.pid);
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(input);
+  return new Promise<{ code: number | null; stdout: Buffer; stderr: string }>((resolveRun) =>
+    child.on('close', (code) => resolveRun({ code, stdout: Buffer.concat(out), stderr })),
+  );
+}
+
+describe('run with media on stdin and stdout (issue 14)', () => {
+  test.each(FFMPEG_BINARIES.filter((binary) => binary.path !== undefined))(
+    "'-' on stdout: the bytes are identical to raw ffmpeg's ($name)",
+    async ({ path: ffmpegPath }) => {
+      const ffmpegArgs = ['-v', 'error', '-i', `file:${parts[0]}`, '-map', '0', '-c', 'copy', '-f', 'mpegts', '-'];
+      const raw = await runWithPipes(ffmpegPath as string, ffmpegArgs, undefined, STATIC_BUILD_ENV);
+      const viaCli = await runWithPipes(process.execPath, [CLI, 'run', '--ffmpeg', ffmpegPath as string, '--', ...ffmpegArgs], undefined);
+      expect(raw.code).toBe(0);
+      expect(viaCli.code).toBe(0);
+      expect(raw.stdout.length).toBeGreaterThan(50_000);
+      expect(viaCli.stdout.equals(raw.stdout)).toBe(true);
+      expect(viaCli.stderr).toMatch(/done: ffmpeg completed/); // the display stays on stderr
+    },
+  );
+
+  test.each(FFMPEG_BINARIES.filter((binary) => binary.path !== undefined))(
+    "'-i -' reads stdin: piped in and out, the same bytes as raw ffmpeg fed the same way ($name)",
+    async ({ path: ffmpegPath }) => {
+      const input = readFileSync(parts[0] as string);
+      const ffmpegArgs = ['-v', 'error', '-f', 'mpegts', '-i', '-', '-map', '0', '-c', 'copy', '-f', 'mpegts', 'pipe:1'];
+      const raw = await runWithPipes(ffmpegPath as string, ffmpegArgs, input, STATIC_BUILD_ENV);
+      const viaCli = await runWithPipes(process.execPath, [CLI, 'run', '--ffmpeg', ffmpegPath as string, '--', ...ffmpegArgs], input);
+      expect(raw.code).toBe(0);
+      expect(viaCli.code).toBe(0);
+      expect(raw.stdout.length).toBeGreaterThan(50_000);
+      expect(viaCli.stdout.equals(raw.stdout)).toBe(true);
+    },
+  );
+
+  test("'-i -' with a file output: stdin reaches ffmpeg, the file is written", async () => {
+    const out = join(caseDir(), 'from-stdin.ts');
+    const input = readFileSync(parts[1] as string);
+    const run = await runWithPipes(process.execPath, [CLI, 'run', '--json', '--ffmpeg', ANY_FFMPEG as string, '--', '-i', '-', '-c', 'copy', '-f', 'mpegts', `file:${out}`], input);
+    expect(run.code).toBe(0);
+    expect(parseJsonLines(run.stdout.toString()).at(-1)).toMatchObject({ event: 'result', exitCode: 0 });
+    expect(readFileSync(out).length).toBeGreaterThan(50_000);
+  });
+});
+
+describe('doctor', () => {
+  test('reports the binaries it found, what it skipped and why; exit 0 when both run', async () => {
+    const { code, stdout } = await startCli(['doctor', '--json'], { ...process.env, FFMPEG_PATH: '', FFPROBE_PATH: '' }).done;
+    const report = JSON.parse(stdout) as { event: string; ok: boolean; ffmpeg: { path: string; candidates: Array<{ label: string; status: string }> } };
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ event: 'doctor', ok: true });
+    expect(report.ffmpeg.candidates.map((candidate) => [candidate.label, candidate.status])).toEqual([
+      ['$FFMPEG_PATH', 'not_set'],
+      ['@ffmpeg-installer/ffmpeg', 'usable'],
+    ]);
+  });
+
+  test('an ffprobe that crashes → exit 5, and the text says why', async () => {
+    const bin = caseDir();
+    writeFileSync(join(bin, 'ffprobe'), '#!/bin/sh\nkill -SEGV $$\n');
+    chmodSync(join(bin, 'ffprobe'), 0o755);
+    const { code, stdout } = await startCli(['doctor', '--ffprobe', join(bin, 'ffprobe')]).done;
+    expect(code).toBe(5);
+    expect(stdout).toContain(`ffprobe: none usable\n  ffprobePath option: skipped: crashed on \`-version\` (killed by SIGSEGV)\n`);
   });
 });

@@ -49,6 +49,35 @@ describe('parseCliArgs: run', () => {
   });
 });
 
+describe('parseCliArgs: media on stdin and stdout (issue 14)', () => {
+  test.each([
+    [['-i', 'in.ts', '-c', 'copy', '-f', 'mpegts', '-'], false, true],
+    [['-i', 'in.ts', '-f', 'mpegts', 'pipe:1'], false, true],
+    [['-i', '-', '-c', 'copy', 'out.ts'], true, false],
+    [['-i', 'pipe:0', '-f', 'mpegts', 'pipe:'], true, true],
+    [['-i', 'in.ts', 'out.ts'], false, false],
+    [['-i', 'in.ts', '-f', 'null', '-'], false, false],
+    [['-i', '-', '-f', 'null', '-', '-f', 'mpegts', '-c', 'copy', 'pipe:1'], true, true],
+  ])('%j → stdin %s, stdout %s', (ffmpegArgs, stdinMedia, stdoutMedia) => {
+    expect(parseCliArgs(['run', '--', ...ffmpegArgs])).toMatchObject({ command: 'run', stdinMedia, stdoutMedia });
+  });
+
+  test('a value that starts with a dash is a value (a path), not an option', () => {
+    expect(parseCliArgs(['remux', 'a.ts', '-o', '-out.mp4'])).toMatchObject({ command: 'remux', output: '-out.mp4', inputs: ['a.ts'] });
+    expect(parseCliArgs(['run', '--ffmpeg', '-ffmpeg', '--', '-i', 'x', 'y'])).toMatchObject({ command: 'run', ffmpegPath: '-ffmpeg' });
+  });
+});
+
+describe('parseCliArgs: doctor', () => {
+  test.each([
+    [['doctor'], { command: 'doctor', ffmpegPath: undefined, ffprobePath: undefined, json: false }],
+    [['doctor', '--ffmpeg', '/opt/ffmpeg', '--ffprobe', '/opt/ffprobe', '--json'], { command: 'doctor', ffmpegPath: '/opt/ffmpeg', ffprobePath: '/opt/ffprobe', json: true }],
+    [['doctor', '--help'], { command: 'help' }],
+  ])('%j', (argv, expected) => {
+    expect(parseCliArgs(argv)).toEqual(expected);
+  });
+});
+
 describe('parseCliArgs: help and version', () => {
   test.each([
     [['--help'], 'help'],
@@ -71,9 +100,9 @@ describe('parseCliArgs: help and version', () => {
 
 describe('parseCliArgs: usage errors', () => {
   test.each([
-    [[], /^missing command/],
+    [[], /^missing command \(remux, run or doctor\)$/],
     [['convert', 'a.ts'], /^unknown command 'convert'/],
-    [['-o', 'x.mp4'], /^expected a command \(remux or run\) before '-o'/],
+    [['-o', 'x.mp4'], /^expected a command \(remux, run or doctor\) before '-o'/],
     [['remux', 'a.ts'], /^remux needs -o <out\.mp4>$/],
     [['remux', '-o', 'out.mp4'], /^remux needs at least one input part$/],
     [['remux', 'a.ts', '-o'], /^option '-o, --output <value>' argument missing$/],
@@ -92,6 +121,18 @@ describe('parseCliArgs: usage errors', () => {
     [['run', '--sidecars', '--', '-i', 'x'], /^unknown option '--sidecars'$/],
     [['run', '--expected-duration', 'long', '--', '-i', 'x'], /^bad duration for --expected-duration: 'long'/],
     [['run', '--', '-i', 'x', '-progress', 'pipe:1', 'out.mp4'], /^remove -progress from the ffmpeg arguments/],
+    // Issue 14: every bad value is the CLI's own message, a negative one included.
+    [['run', '--timeout', '-5s', '--', '-i', 'x', 'y'], /^--timeout must be a positive duration; got '-5s'$/],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--stall-timeout', '-1'], /^--stall-timeout must be a positive duration; got '-1'$/],
+    [['run', '--kill-grace=-2s', '--', '-i', 'x', 'y'], /^--kill-grace must be a positive duration; got '-2s'$/],
+    [['run', '--timeout', '1000h', '--', '-i', 'x', 'y'], /^--timeout is too long: at most 24 days \(596h\); got '1000h'$/],
+    [['run', '--timeout', '--', '-i', 'x', 'y'], /^option '--timeout <value>' argument missing$/],
+    [['run', '--json', '--', '-i', 'in.ts', '-f', 'mpegts', '-'], /^--json writes its events to stdout, where ffmpeg's output '-' goes/],
+    [['run', '--', '-i', 'in.ts', '-f', 'mpegts', 'pipe:2'], /^ffmpeg can write media to stdout only \('-' or 'pipe:1'\), not to 'pipe:2': stderr carries its log$/],
+    [['run', '--', '-i', 'in.ts', '-f', 'mpegts', 'pipe:3'], /^ffmpeg can write media to stdout only \('-' or 'pipe:1'\), not to 'pipe:3'/],
+    [['run', '--', '-i', 'pipe:3', 'out.ts'], /^ffmpeg can read media from stdin only \('-i -' or '-i pipe:0'\), not from 'pipe:3'$/],
+    [['doctor', 'extra'], /^unexpected argument 'extra'/],
+    [['doctor', '--ffprobe', ''], /^--ffprobe needs a path$/],
   ])('%j', (argv, message) => {
     const request = parseCliArgs(argv);
     expect(request.command).toBe('usage-error');

@@ -137,17 +137,52 @@ describe('ProgressDisplay: TTY', () => {
     expect(text().endsWith('\ndone: wrote /rec/out.mp4 (strategy default, 00:00:09.50 of media) in 1.5s\n')).toBe(true);
   });
 
-  test('the done block is drawn at once, as 100 %', () => {
+  test('the done block is drawn at once with its own numbers, and as 100 % once the run completed', () => {
     const { display, text } = makeDisplay('tty');
     display.progress(progress(1));
     display.progress(progress(9.5, { done: true }));
-    expect(text().endsWith(`${CLEAR}[default]  ██████████ 100.0%  00:00:09.50  frame 238  2.00x  ETA 0s`)).toBe(true);
+    expect(text().endsWith(`${CLEAR}[default]  █████████░  95.0%  00:00:09.50  frame 238  2.00x  ETA 1s`)).toBe(true);
+    display.runResult(outcome(), 0);
+    expect(text()).toContain(`${CLEAR}[default]  ██████████ 100.0%  00:00:09.50  frame 238  2.00x  ETA 0s\n`);
   });
 
-  test('the live line is cut to the terminal width', () => {
+  test('issue 14: after Ctrl-C the end block ffmpeg writes on SIGINT is not drawn, never as 100 %', () => {
+    const { display, text, advance } = makeDisplay('tty');
+    display.progress(progress(2.7));
+    display.signal('SIGINT');
+    advance(500);
+    display.progress(progress(2.8, { done: true })); // ffmpeg's last block on its way out
+    display.failure(errorForOutcome(outcome({ reason: 'aborted', exitCode: 255 }), new Error('received SIGINT'), 'ffmpeg'), 130);
+    display.close();
+    expect(text()).not.toContain('100.0%');
+    expect(text()).not.toContain('28.0%');
+    expect(text()).toContain('27.0%');
+  });
+
+  test('after a stall, later blocks are not drawn either', () => {
+    const { display, text } = makeDisplay('tty');
+    display.progress(progress(3));
+    display.stall(stall);
+    display.progress(progress(3, { done: true }));
+    display.failure(errorForOutcome(outcome({ reason: 'stalled', exitCode: 255 }), undefined, 'ffmpeg'), 3);
+    expect(text()).not.toContain('100.0%');
+  });
+
+  test('the live line fits the terminal: the bar shrinks and the frame goes before speed and ETA (issue 14, 60 columns)', () => {
+    const { display, chunks } = makeDisplay('tty', 60);
+    const wide = { ...progress(1), outTimeUs: 492_000_000, frame: 12_300, percent: 27.3, speed: 12.34 };
+    display.progress(wide);
+    expect(chunks[0]).toBe(`${CLEAR}[default]  ██░░░░░░░░  27.3%  00:08:12.00  12.3x  ETA 1m47s`);
+    expect([...(chunks[0] ?? '')].length - CLEAR.length).toBeLessThan(60);
+  });
+
+  test('a very narrow terminal keeps percent, speed and ETA, and cuts only what is left', () => {
     const { display, chunks } = makeDisplay('tty', 30);
     display.progress(progress(1));
-    expect(chunks[0]).toBe(`${CLEAR}[default]  █░░░░░░░░░  10.0%…`);
+    expect(chunks[0]).toBe(`${CLEAR}10.0%  2.00x  ETA 5s`); // the label goes last
+    const tiny = makeDisplay('tty', 14);
+    tiny.display.progress(progress(1));
+    expect(tiny.chunks[0]).toBe(`${CLEAR}10.0%  2.00x…`);
   });
 
   test('close() ends the live line; a second close() writes nothing', () => {
@@ -271,11 +306,22 @@ describe('ProgressDisplay: JSON', () => {
       event: 'attemptEnd',
       strategy: 'default',
       kind: 'none',
-      durationMs: 1_234.5,
+      durationMs: 1_235,
       outcome: { reason: 'completed', exitCode: 0, signal: null, forcedKill: false, durationMs: 1_235 },
     });
     expect(events[6]).toEqual({ event: 'result', exitCode: 0, output: '/rec/out.mp4', strategy: 'default', attempts: 1, durationMs: 1_500, outTimeUs: 9_500_000 });
     expect(lines().join('\n')).not.toMatch(/stderr|some_key_nobody_needs/);
+  });
+
+  test('issue 14: numbers are rounded: percent to 2 decimals, every *Ms to whole milliseconds', () => {
+    const { display, lines } = makeDisplay('json');
+    display.progress(progress(9.984, { percent: 99.83999999999999 }));
+    display.stall({ ...stall, stalledForMs: 3_000.4567 });
+    display.remuxResult({ ...result, durationMs: 1_499.7 }, 0);
+    const [progressLine, stallLine, resultLine] = lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(progressLine?.percent).toBe(99.84);
+    expect(stallLine?.stalledForMs).toBe(3_000);
+    expect(resultLine?.durationMs).toBe(1_500);
   });
 
   test('the error event carries the code, the kind, the attempts and the stderr tail', () => {

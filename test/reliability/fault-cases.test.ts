@@ -27,9 +27,9 @@ import { killAllLiveRuns, liveRunCount } from '../../src/supervisor/host-exit.js
 import { MAX_LINE_LENGTH } from '../../src/supervisor/line-splitter.js';
 import type { SpawnFunction } from '../../src/supervisor/options.js';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
-import { ERROR_WRITING_TRAILER } from '../../src/testing/ffmpeg-messages.js';
-import { scenarios, UNRECOGNIZED_OPTION_STDERR } from '../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
+import { ERROR_WRITING_TRAILER } from '../../src/testing/scenario/ffmpeg-messages.js';
+import { scenarios, UNRECOGNIZED_OPTION_STDERR } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import { createTempDir, ffprobeJson, generateTs, NPM_FFMPEG_PATH, removeTempDir, STATIC_BUILD_ENV } from '../helpers/media.js';
 import { isProcessAlive, waitForProcessGone, waitUntilBlockedInPipeRead } from '../helpers/processes.js';
 import { rejectionOf } from '../helpers/rejection.js';

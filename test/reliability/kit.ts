@@ -10,8 +10,8 @@ import type { FfmpegSupervisorOptions } from '../../src/supervisor/options.js';
 import { type FfmpegStall, FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { RemuxLadder } from '../../src/remux/ladder.js';
 import type { RemuxLadderOptions } from '../../src/remux/ladder-types.js';
-import { createFakeFfmpeg, type FakeFfmpeg } from '../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
+import { createFakeFfmpeg, type FakeFfmpeg } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import { FFMPEG_BINARIES } from '../helpers/media.js';
 import { identifyProcess, isSameProcessAlive, type ProcessIdentity } from '../helpers/resources.js';
 import { type RoutedFake, routeFakesByArgs } from '../helpers/route-fakes.js';
@@ -23,7 +23,7 @@ export const REAL_FFMPEG = FFMPEG_BINARIES.flatMap((binary) => (binary.path === 
 export const SHORT = { stallTimeoutMs: 400, startupGraceMs: 200, killGraceMs: 300 } as const;
 
 /** A remux-like argument list; the fake writes its output to the last argument. */
-export const FAKE_ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:out.mp4'] as const;
+export const FAKE_ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:/dev/null'] as const;
 
 const cleanups: Array<() => void> = [];
 const tracked: ProcessIdentity[] = [];

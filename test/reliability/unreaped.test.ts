@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
 import { killAllLiveRuns, liveRunCount } from '../../src/supervisor/host-exit.js';
 import type { SpawnFunction } from '../../src/supervisor/options.js';
-import { scenarios } from '../../src/testing/scenarios.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
 import { rejectionOf } from '../helpers/rejection.js';
 import { cleanUpProcessesAndFakes, superviseFake, waitUntilGone, trackProcess } from './kit.js';
 

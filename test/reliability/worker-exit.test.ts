@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
-import { scenarios } from '../../src/testing/scenarios.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
 import { isSameProcessAlive, type ProcessIdentity } from '../helpers/resources.js';
 import { cleanUpProcessesAndFakes, makeFake, trackProcess, waitUntilGone } from './kit.js';
 

@@ -12,12 +12,12 @@ import { liveRunCount } from '../../src/supervisor/host-exit.js';
 import { resolveFfmpegPath } from '../../src/supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { runUntilSettled } from '../../src/testing/clocks.js';
-import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
-import { scenarios } from '../../src/testing/scenarios.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
+import { createFakeSpawn } from '../../src/testing/in-process/fake-spawn.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
+import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
-const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:out.mp4'];
+const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:/dev/null'];
 const DAY_MS = 86_400_000;
 
 /** A supervisor on the in-process fake and a fake clock, with every listener error collected. */

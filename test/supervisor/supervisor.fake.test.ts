@@ -6,8 +6,8 @@ import type { FfmpegError } from '../../src/supervisor/errors.js';
 import type { FfmpegOutcome } from '../../src/supervisor/outcome.js';
 import type { FfmpegSupervisorOptions } from '../../src/supervisor/options.js';
 import { type FfmpegStall, FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
-import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
+import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import { isProcessAlive, killTracked, trackPid } from '../helpers/processes.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
@@ -21,7 +21,7 @@ afterEach(async () => {
 function supervise(scenario: FakeFfmpegScenario, options: Partial<FfmpegSupervisorOptions> = {}) {
   const fake = createFakeFfmpeg(scenario);
   fakes.push(fake);
-  const supervisor = new FfmpegSupervisor({ ffmpegPath: fake.path, args: ['-i', 'file:in.ts', 'file:out.mp4'], ...options });
+  const supervisor = new FfmpegSupervisor({ ffmpegPath: fake.path, args: ['-i', 'file:in.ts', 'file:/dev/null'], ...options });
   const events = { progress: 0, stalls: [] as FfmpegStall[], exits: [] as FfmpegOutcome[], stderr: [] as string[] };
   supervisor.on('spawn', ({ pid }) => trackPid(pid));
   supervisor.on('progress', () => (events.progress += 1));

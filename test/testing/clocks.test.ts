@@ -2,11 +2,11 @@ import FakeTimers from '@sinonjs/fake-timers';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { advance, flushIo, fromViFakeTimers, runUntilSettled } from '../../src/testing/clocks.js';
-import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
-import { scenarios } from '../../src/testing/scenarios.js';
+import { createFakeSpawn } from '../../src/testing/in-process/fake-spawn.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
-const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:out.mp4'];
+const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:/dev/null'];
 const STUCK = scenarios.ignoresSigterm(scenarios.progressThenHang({ blocks: 3, everyMs: 20 }));
 
 /** The stall and the outcome of a stuck run with default timeouts, on the supervisor's default system clock. */
@@ -43,6 +43,22 @@ describe('the three ways to fake time', () => {
     const { stallAt, outcome } = await stuckRunOnSystemClock((promise) => runUntilSettled(fromViFakeTimers(vi), promise));
     expect(stallAt).toBe(90_061);
     expect(outcome).toMatchObject({ reason: 'stalled', forcedKill: true, durationMs: 95_061 });
+  });
+
+  test('issue 14: fromViFakeTimers(vi) is one clock for the fake spawn, the supervisor and the helpers', async () => {
+    vi.useFakeTimers();
+    const clock = fromViFakeTimers(vi);
+    const startedAt = clock.now;
+    const supervisor = new FfmpegSupervisor({ args: ARGS, spawn: createFakeSpawn(STUCK, { clock }), clock });
+    let stallAt: number | undefined;
+    supervisor.on('stall', () => (stallAt = clock.now - startedAt));
+    const error = await rejectionOf(runUntilSettled(clock, supervisor.run()));
+    expect(stallAt).toBe(90_061);
+    expect(error.outcome).toMatchObject({ reason: 'stalled', forcedKill: true, durationMs: 95_061 });
+  });
+
+  test('fromViFakeTimers(vi) before vi.useFakeTimers() is a TypeError that says what to do', () => {
+    expect(() => fromViFakeTimers(vi)).toThrow(/call vi\.useFakeTimers\(\) first/);
   });
 
   test('advance() in steps: no stall a millisecond early, the stall on the deadline, SIGKILL after the grace', async () => {

@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { optionValue, parseProgressTarget } from './command-line.js';
-import { answerWithoutPlaying } from './fake-answers.js';
-import type { FakeFfmpegScenario } from './scenario.js';
-import { type FakeOutput, ScenarioPlayer } from './scenario-player.js';
+import { optionValue, parseProgressTarget } from '../scenario/command-line.js';
+import { answerWithoutPlaying } from '../scenario/fake-answers.js';
+import type { FakeFfmpegScenario } from '../scenario/format.js';
+import { type FakeOutput, ScenarioPlayer } from '../scenario/player.js';
 
 /** How long a signal-driven exit waits for its last writes when nobody reads the pipes. */
 const EXIT_FLUSH_CAP_MS = 1_000;

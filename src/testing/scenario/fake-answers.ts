@@ -4,7 +4,7 @@
  */
 import { isFfprobeCall, lastPathArgument } from './command-line.js';
 import { renderProbeJson } from './fake-ffprobe.js';
-import type { FakeFfmpegScenario } from './scenario.js';
+import type { FakeFfmpegScenario } from './format.js';
 
 /** A whole run in one answer: what goes to stdout and stderr, then the exit code. */
 export interface ImmediateAnswer {

@@ -1,12 +1,13 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FakeFfmpegScenario } from './scenario.js';
-import { validateScenario } from './validate-scenario.js';
+import type { FakeFfmpegScenario } from '../scenario/format.js';
+import { bundleRunnerSource } from './bundle-runner-source.js';
+import { validateScenario } from '../scenario/validate.js';
 
 // The builders lived here first; existing imports of them keep working.
-export { type CompletesOptions, type FakePacing, scenarios, UNRECOGNIZED_OPTION_STDERR } from './scenarios.js';
+export { type CompletesOptions, type FakePacing, scenarios, UNRECOGNIZED_OPTION_STDERR } from '../scenario/builders.js';
 
 /** A fake ffmpeg on disk: pass `path` as `ffmpegPath`. */
 export interface FakeFfmpeg {
@@ -27,7 +28,7 @@ export interface CreateFakeFfmpegOptions {
 }
 
 const RUNNER_FILE = 'fake-ffmpeg-process.js';
-const PACKAGE_NAME = 'ffmpeg-supervisor';
+const RUNNER_SOURCE_FILE = 'fake-ffmpeg-process.ts';
 
 /**
  * Writes a scenario and a launcher script into a fresh temporary directory and returns the
@@ -64,38 +65,18 @@ function shellQuote(value: string): string {
 let runnerPath: string | undefined;
 
 /**
- * The built fake program: next to this module in `dist/testing/`, or, when this module runs from
- * `src/` (vitest), in the package's own `dist/testing/`.
+ * The fake program: the built one next to this module (`dist/testing/`), or, when this module
+ * runs from source (this project's own tests), the source bundled once into the package's
+ * `node_modules/.cache/` with the esbuild the toolchain brings, so no build is needed first.
  */
 function resolveRunnerPath(): string {
   if (runnerPath !== undefined) return runnerPath;
   // CJS build: the real __filename (tsup's import.meta.url shim breaks on `#` in paths); ESM: import.meta.url.
   const here = path.dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
-  const sibling = path.join(here, RUNNER_FILE);
-  const root = existsSync(sibling) ? undefined : findPackageRoot(here);
-  const built = root === undefined ? undefined : path.join(root, 'dist', 'testing', RUNNER_FILE);
-  if (existsSync(sibling)) runnerPath = sibling;
-  else if (built !== undefined && existsSync(built)) runnerPath = built;
-  else {
-    throw new Error(
-      `The fake ffmpeg program is not built (looked for ${built ?? sibling}). Run \`npm run build\` first.`,
-    );
-  }
+  const built = path.join(here, RUNNER_FILE);
+  const source = path.join(here, RUNNER_SOURCE_FILE);
+  if (existsSync(built)) runnerPath = built;
+  else if (existsSync(source)) runnerPath = bundleRunnerSource(source);
+  else throw new Error(`The fake ffmpeg program is missing: looked for ${built} and ${source}.`);
   return runnerPath;
-}
-
-function findPackageRoot(from: string): string | undefined {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && readPackageName(manifest) === PACKAGE_NAME) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
-function readPackageName(manifest: string): unknown {
-  try {
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,7 +2,7 @@
  * Progress blocks exactly as ffmpeg 5.1's `print_report()` writes them, and the arithmetic of the
  * scenario steps that produce them. Pure; shared by the fake ffmpeg program and the in-process fake.
  */
-import type { FakeProgressBlock, FakeStep } from './scenario.js';
+import type { FakeProgressBlock, FakeStep } from './format.js';
 
 /** One progress block with every number known; what `frozen` repeats. */
 export interface FakeBlock {

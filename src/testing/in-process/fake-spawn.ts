@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:os';
-import { type Clock, systemClock, type TimerClock, validateClock } from '../supervisor/clock.js';
-import { IN_PROCESS_SPAWN, type SpawnFunction } from '../supervisor/options.js';
-import { isFfprobeCall } from './command-line.js';
+import { type Clock, systemClock, type TimerClock, validateClock } from '../../supervisor/clock.js';
+import { IN_PROCESS_SPAWN, type SpawnFunction } from '../../supervisor/options.js';
+import { isFfprobeCall } from '../scenario/command-line.js';
 import { FakeChildProcess } from './fake-child-process.js';
-import type { FakeFfmpegScenario } from './scenario.js';
-import { describeValue, validateScenario } from './validate-scenario.js';
+import type { FakeFfmpegScenario } from '../scenario/format.js';
+import { describeValue, validateScenario } from '../scenario/validate.js';
 
 /** Options of {@link createFakeSpawn}. */
 export interface CreateFakeSpawnOptions {

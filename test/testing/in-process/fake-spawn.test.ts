@@ -5,21 +5,21 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import FakeTimers from '@sinonjs/fake-timers';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { FfmpegError } from '../../src/supervisor/errors.js';
-import type { FfmpegOutcome } from '../../src/supervisor/outcome.js';
-import { FfmpegSupervisor, type FfmpegSupervisorEvents } from '../../src/supervisor/supervisor.js';
-import { probeMedia } from '../../src/remux/probe-media.js';
-import { parseCapabilities } from '../../src/supervisor/capabilities.js';
-import { runUntilSettled } from '../../src/testing/clocks.js';
-import { createFakeFfmpeg, type FakeFfmpeg } from '../../src/testing/fake-ffmpeg.js';
-import { createFakeSpawn, type FakeSpawn } from '../../src/testing/fake-spawn.js';
-import { NON_MONOTONIC_DTS } from '../../src/testing/ffmpeg-messages.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
-import { scenarios } from '../../src/testing/scenarios.js';
-import { isProcessAlive } from '../helpers/processes.js';
-import { rejectionOf } from '../helpers/rejection.js';
+import type { FfmpegError } from '../../../src/supervisor/errors.js';
+import type { FfmpegOutcome } from '../../../src/supervisor/outcome.js';
+import { FfmpegSupervisor, type FfmpegSupervisorEvents } from '../../../src/supervisor/supervisor.js';
+import { probeMedia } from '../../../src/remux/probe-media.js';
+import { parseCapabilities } from '../../../src/supervisor/capabilities.js';
+import { runUntilSettled } from '../../../src/testing/clocks.js';
+import { createFakeFfmpeg, type FakeFfmpeg } from '../../../src/testing/subprocess/fake-ffmpeg.js';
+import { createFakeSpawn, type FakeSpawn } from '../../../src/testing/in-process/fake-spawn.js';
+import { NON_MONOTONIC_DTS } from '../../../src/testing/scenario/ffmpeg-messages.js';
+import type { FakeFfmpegScenario } from '../../../src/testing/scenario/format.js';
+import { scenarios } from '../../../src/testing/scenario/builders.js';
+import { isProcessAlive } from '../../helpers/processes.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
-const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:out.mp4'];
+const ARGS = ['-i', 'file:in.ts', '-c', 'copy', '-f', 'mp4', 'file:/dev/null'];
 
 /** A supervised run on a created fake clock; `stallAt` is the fake time of the `stall` event. */
 async function superviseFake(

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import FakeTimers from '@sinonjs/fake-timers';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { RemuxError } from '../../src/remux/errors.js';
-import { RemuxLadder } from '../../src/remux/ladder.js';
-import { runUntilSettled } from '../../src/testing/clocks.js';
-import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
-import { CONVERSION_FAILED, NON_MONOTONIC_DTS } from '../../src/testing/ffmpeg-messages.js';
-import { scenarios } from '../../src/testing/scenarios.js';
+import { RemuxError } from '../../../src/remux/errors.js';
+import { RemuxLadder } from '../../../src/remux/ladder.js';
+import { runUntilSettled } from '../../../src/testing/clocks.js';
+import { createFakeSpawn } from '../../../src/testing/in-process/fake-spawn.js';
+import { CONVERSION_FAILED, NON_MONOTONIC_DTS } from '../../../src/testing/scenario/ffmpeg-messages.js';
+import { FAKE_OUTPUT_TEXT, scenarios } from '../../../src/testing/scenario/builders.js';
 
 // Fully in-process: with `spawn` given, no ffmpeg or ffprobe binary is looked up or probed.
 let dir: string;
@@ -69,4 +69,14 @@ test('a list of scenarios climbs the ladder: non-monotonic DTS on default, then 
     ['fallback', 'none'],
   ]);
   expect(readFileSync(output, 'utf8')).toBe('fixed');
+});
+
+test('issue 14: scenarios.completes() as is passes the ladder output check (no outputText needed)', async () => {
+  const clock = FakeTimers.createClock();
+  const spawn = createFakeSpawn({ ...scenarios.completes(), probe: { durationSec: 30 } }, { clock });
+  const output = path.join(dir, 'default-output.mp4');
+  const result = await runUntilSettled(clock, ladderWith(spawn, clock).remux({ inputs: [input], output }));
+  expect(result).toMatchObject({ output, strategy: 'default' });
+  expect(readFileSync(output, 'utf8')).toBe(FAKE_OUTPUT_TEXT);
+  expect(leftovers()).toEqual([]);
 });

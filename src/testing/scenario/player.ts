@@ -3,9 +3,10 @@
  * timers, `process.exit`) or the in-process fake child (streams in memory, the host's clock).
  * The player decides what is written and when; the environment does the writing and exiting.
  */
-import { lastPathArgument } from './command-line.js';
+import { readFile } from 'node:fs/promises';
+import { outputTarget } from './command-line.js';
 import { advanceBlock, type FakeBlock, renderBlock, resolveBlock, ZERO_BLOCK } from './progress-block-format.js';
-import type { FakeFfmpegScenario, FakeStep } from './scenario.js';
+import type { FakeFfmpegScenario, FakeStep } from './format.js';
 import { floodChunks } from './stderr-flood.js';
 
 export type FakeOutput = 'stdout' | 'stderr' | 'progress';
@@ -107,8 +108,8 @@ export class ScenarioPlayer {
         if (this.#stopping) break;
         await this.#env.write('stderr', chunk);
       }
-    } else if ('writeOutput' in step) return this.#writeOutput(() => this.#env.copyFile(step.writeOutput.from, lastPathArgument(this.#args)));
-    else if ('writeOutputText' in step) return this.#writeOutput(() => this.#env.writeFile(lastPathArgument(this.#args), step.writeOutputText));
+    } else if ('writeOutput' in step) return this.#writeOutput((file) => this.#env.copyFile(step.writeOutput.from, file), () => readFile(step.writeOutput.from));
+    else if ('writeOutputText' in step) return this.#writeOutput((file) => this.#env.writeFile(file, step.writeOutputText), async () => step.writeOutputText);
     else if ('exit' in step) return this.#stopping ? undefined : { kind: 'exit', code: step.exit };
     else if ('crash' in step) return this.#stopping ? undefined : { kind: 'crash', signal: step.crash };
     else if ('hang' in step) return { kind: 'hang' };
@@ -122,15 +123,20 @@ export class ScenarioPlayer {
     await this.#env.write('progress', renderBlock(block, end));
   }
 
-  #write(output: FakeOutput, text: string): Promise<void> {
+  #write(output: FakeOutput, text: string | Uint8Array): Promise<void> {
     return this.#stopping ? Promise.resolve() : this.#env.write(output, text);
   }
 
-  /** A failed write ends the run like ffmpeg: `<output>: <reason>` and exit 1. */
-  async #writeOutput(action: () => Promise<void>): Promise<ScenarioEnding | undefined> {
+  /**
+   * Writes the output where the last argument says: a file, or stdout (`-`, `pipe:1`); nothing
+   * for another pipe. A failed write ends the run like ffmpeg: `<output>: <reason>` and exit 1.
+   */
+  async #writeOutput(toFile: (file: string) => Promise<void>, content: () => Promise<string | Uint8Array>): Promise<ScenarioEnding | undefined> {
     if (this.#stopping) return undefined;
+    const target = outputTarget(this.#args);
     try {
-      await action();
+      if (target === 'stdout') await this.#write('stdout', await content());
+      else if (target !== undefined) await toFile(target.file);
       return undefined;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';

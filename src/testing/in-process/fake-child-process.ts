@@ -3,11 +3,11 @@ import { EventEmitter } from 'node:events';
 import { appendFileSync, copyFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
-import type { TimerClock } from '../supervisor/clock.js';
-import { optionValue, parseProgressTarget } from './command-line.js';
-import { answerWithoutPlaying } from './fake-answers.js';
-import type { FakeFfmpegScenario } from './scenario.js';
-import { type FakeOutput, ScenarioPlayer } from './scenario-player.js';
+import type { TimerClock } from '../../supervisor/clock.js';
+import { optionValue, parseProgressTarget } from '../scenario/command-line.js';
+import { answerWithoutPlaying } from '../scenario/fake-answers.js';
+import type { FakeFfmpegScenario } from '../scenario/format.js';
+import { type FakeOutput, ScenarioPlayer } from '../scenario/player.js';
 
 // Real timers, captured before a test can install fake ones: a running fake keeps its host alive
 // the way a real child's pipes do, whatever the clock.

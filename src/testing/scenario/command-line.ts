@@ -13,6 +13,15 @@ export function lastPathArgument(args: readonly string[]): string {
   return last.replace(/^file:/, '');
 }
 
+/** Where the output goes: stdout for `-`, `pipe:` and `pipe:1`; a file path; or nowhere (another pipe, or no output argument). */
+export function outputTarget(args: readonly string[]): 'stdout' | { readonly file: string } | undefined {
+  const last = args.at(-1);
+  if (last === undefined) return undefined;
+  if (last === '-' || last === 'pipe:' || last === 'pipe:1') return 'stdout';
+  if (last.startsWith('-') || last.startsWith('pipe:')) return undefined;
+  return { file: last.replace(/^file:/, '') };
+}
+
 /** Where `-progress <url>` goes: `pipe:N` is fd N (`pipe:` alone is stdout), anything else a file. */
 export function parseProgressTarget(url: string | undefined): { readonly fd: number } | { readonly file: string } | undefined {
   if (url === undefined) return undefined;

@@ -1,4 +1,4 @@
-import type { FakeFfmpegScenario, FakeStep } from './scenario.js';
+import type { FakeFfmpegScenario, FakeStep } from './format.js';
 
 const STEP_KEYS = ['wait', 'progress', 'advance', 'frozen', 'stderr', 'stderrFlood', 'stdout', 'writeOutput', 'writeOutputText', 'exit', 'crash', 'hang'];
 

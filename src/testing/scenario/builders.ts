@@ -1,4 +1,4 @@
-import type { FakeFfmpegScenario } from './scenario.js';
+import type { FakeFfmpegScenario } from './format.js';
 
 /** How progress blocks are paced: `blocks` blocks, each `everyMs` after the previous step. */
 export interface FakePacing {
@@ -16,11 +16,20 @@ export interface CompletesOptions extends FakePacing {
   readonly frameStep?: number;
   /** Output bytes each block adds. @default 125_000 */
   readonly bytesStep?: number;
-  /** Write this text to the output path (the last argument) before the end block. */
+  /**
+   * Write this text to the output (the last argument) before the end block, as ffmpeg writes
+   * its output file (`-` or `pipe:1`: to stdout). With the fake ffprobe, any non-empty file
+   * passes the ladder's output check. @default {@link FAKE_OUTPUT_TEXT}
+   */
   readonly outputText?: string;
-  /** Copy this file to the output path before the end block. */
+  /** Copy this file to the output instead. */
   readonly outputFrom?: string;
+  /** `false`: write no output at all (a job whose output goes elsewhere). @default true */
+  readonly writesOutput?: boolean;
 }
+
+/** What a completed scenario writes to its output unless told otherwise. */
+export const FAKE_OUTPUT_TEXT = 'ffmpeg-supervisor fake output\n';
 
 /** What ffmpeg 5.1 prints for an unknown option (then exits 1). */
 export const UNRECOGNIZED_OPTION_STDERR: readonly string[] = [
@@ -33,14 +42,17 @@ export const UNRECOGNIZED_OPTION_STDERR: readonly string[] = [
  * combine them (`scenarios.ignoresSigterm(scenarios.silentHang())`) or spread and edit them.
  */
 export const scenarios = {
-  /** A job that advances `blocks` times, writes `progress=end` and exits 0. */
+  /**
+   * A job that advances `blocks` times, writes its output (the last argument), writes
+   * `progress=end` and exits 0: with the fake ffprobe, the ladder accepts it as is.
+   */
   completes(options: CompletesOptions = {}): FakeFfmpegScenario {
-    const { blocks = 3, everyMs = 20, outTimeStepUs, frameStep, bytesStep, outputText, outputFrom } = options;
+    const { blocks = 3, everyMs = 20, outTimeStepUs, frameStep, bytesStep, outputText = FAKE_OUTPUT_TEXT, outputFrom, writesOutput = true } = options;
+    const output = !writesOutput ? [] : outputFrom === undefined ? [{ writeOutputText: outputText }] : [{ writeOutput: { from: outputFrom } }];
     return {
       steps: [
         { advance: { count: blocks, everyMs, outTimeStepUs, frameStep, bytesStep } },
-        ...(outputFrom === undefined ? [] : [{ writeOutput: { from: outputFrom } }]),
-        ...(outputText === undefined ? [] : [{ writeOutputText: outputText }]),
+        ...output,
         { progress: { end: true } },
         { exit: 0 },
       ],

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { parseCapabilities } from '../../src/supervisor/capabilities.js';
-import { createFakeFfmpeg, scenarios, type FakeFfmpeg } from '../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
-import { isProcessAlive, killTracked, processGroupOf, trackPid, waitForProcessGone } from '../helpers/processes.js';
+import { parseCapabilities } from '../../../src/supervisor/capabilities.js';
+import { createFakeFfmpeg, scenarios, type FakeFfmpeg } from '../../../src/testing/subprocess/fake-ffmpeg.js';
+import type { FakeFfmpegScenario } from '../../../src/testing/scenario/format.js';
+import { isProcessAlive, killTracked, processGroupOf, trackPid, waitForProcessGone } from '../../helpers/processes.js';
 
-const ARGS = ['-hide_banner', '-nostdin', '-i', 'file:in.ts', '-c', 'copy', '-progress', 'pipe:3', '-f', 'mp4', 'file:out.mp4'];
+const ARGS = ['-hide_banner', '-nostdin', '-i', 'file:in.ts', '-c', 'copy', '-progress', 'pipe:3', '-f', 'mp4', 'file:/dev/null'];
 const BLOCK_KEYS = [
   'frame', 'fps', 'stream_0_0_q', 'bitrate', 'total_size', 'out_time_us', 'out_time_ms', 'out_time',
   'dup_frames', 'drop_frames', 'speed', 'progress',
@@ -251,8 +251,8 @@ describe('progress blocks', () => {
 
   test('-progress pipe:1 writes to stdout; no -progress writes nothing', async () => {
     const scenario = scenarios.completes({ blocks: 2, everyMs: 0 });
-    const toStdout = runFake(scenario, ['-progress', 'pipe:1', 'file:out.mp4']);
-    const none = runFake(scenario, ['file:out.mp4']);
+    const toStdout = runFake(scenario, ['-progress', 'pipe:1', 'file:/dev/null']);
+    const none = runFake(scenario, ['file:/dev/null']);
     await Promise.all([toStdout.closed, none.closed]);
     expect(splitBlocks(toStdout.stdout())).toHaveLength(3);
     expect(toStdout.progress()).toBe('');
@@ -386,5 +386,14 @@ describe('createFakeFfmpeg', () => {
   ])('rejects a malformed scenario %j with a TypeError', (scenario, message) => {
     expect(() => createFakeFfmpeg(scenario as unknown as FakeFfmpegScenario)).toThrow(message);
     expect(() => createFakeFfmpeg(scenario as unknown as FakeFfmpegScenario)).toThrow(TypeError);
+  });
+});
+
+describe('running from source', () => {
+  test('issue 14: createFakeFfmpeg() needs no build: from src/ it runs the bundled source, not dist/', () => {
+    const fake = makeFake(scenarios.completes({ blocks: 1, everyMs: 1, writesOutput: false }));
+    const launcher = readFileSync(fake.path, 'utf8');
+    expect(launcher).toMatch(/node_modules\/\.cache\/ffmpeg-supervisor\/fake-ffmpeg-process-[0-9a-f]{16}\.mjs/);
+    expect(launcher).not.toContain('/dist/');
   });
 });
