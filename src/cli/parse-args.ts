@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from './durations.js';
+import { SERVICE_OPTIONS, type ServiceFlags, parseServiceFlags } from './service-flags.js';
 
 /** The options `remux` and `run` share. Durations are in ms; `undefined` means the library's default. */
 export interface SupervisionFlags {
@@ -26,6 +27,8 @@ export interface RunCommand extends SupervisionFlags {
   readonly command: 'run';
   readonly ffmpegArgs: readonly string[];
   readonly expectedDurationMs: number | undefined;
+  /** With `--restart`: keep ffmpeg running as a live service. */
+  readonly service: ServiceFlags | undefined;
 }
 
 export type CommandName = 'remux' | 'run';
@@ -56,7 +59,7 @@ const REMUX_OPTIONS = {
   sidecars: { type: 'boolean' },
 } as const;
 
-const RUN_OPTIONS = { ...SHARED_OPTIONS, 'expected-duration': { type: 'string' } } as const;
+const RUN_OPTIONS = { ...SHARED_OPTIONS, 'expected-duration': { type: 'string' }, ...SERVICE_OPTIONS } as const;
 
 /** Raised inside the parser and turned into a `usage-error` request. */
 class UsageError extends Error {}
@@ -124,6 +127,7 @@ function parseRun(args: readonly string[]): RunCommand {
     command: 'run',
     ffmpegArgs,
     expectedDurationMs: durationOption(values['expected-duration'], '--expected-duration', 1),
+    service: parseServiceFlags(values, (message) => new UsageError(message)),
     ...supervisionFlags(values),
   };
 }
