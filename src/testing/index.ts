@@ -5,3 +5,4 @@ export { DEFAULT_FAKE_PROBE } from './fake-ffprobe.js';
 export { advance, flushIo, fromViFakeTimers, runUntilSettled, type RunUntilSettledOptions, type SteppableClock, type ViFakeTimers } from './clocks.js';
 export * from './ffmpeg-messages.js';
 export type { FakeFfmpegScenario, FakeProbe, FakeProgressBlock, FakeStep } from './scenario.js';
+export * from './service-kit.js';
