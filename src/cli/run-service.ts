@@ -4,7 +4,7 @@ import type { DisplayStream } from './progress-display.js';
 import { EXIT_CODES, exitCodeForError, exitCodeForReason, signalled } from './exit-codes.js';
 import type { RunCommand } from './parse-args.js';
 import type { CommandContext } from './remux-command.js';
-import { describeRestart, describeServiceEnd, describeServiceStart, serviceEndEvent } from './service-messages.js';
+import { describeAttemptFailure, describeRestart, describeServiceEnd, describeServiceStart, serviceEndEvent } from './service-messages.js';
 import type { ServiceFlags } from './service-flags.js';
 
 /**
@@ -56,6 +56,12 @@ export async function runServiceCommand(
     service.on('slow', ({ attempt, speed, belowForMs, minSpeed }) =>
       say({ event: 'slow', attempt, speed, belowForMs, minSpeed }, `[attempt ${attempt}] slow: speed ${speed ?? '--'}x below ${minSpeed}x for ${Math.round(belowForMs)} ms; stopping ffmpeg`),
     );
+    service.on('exit', (outcome) => {
+      const line = describeAttemptFailure(outcome);
+      const { attempt, reason, exitCode, signal: killedBy, durationMs } = outcome;
+      if (json) say({ event: 'exit', attempt, reason, exitCode, signal: killedBy, durationMs: Math.round(durationMs) }, '');
+      else if (line !== undefined) say({ event: 'exit' }, line);
+    });
     service.on('restart', (info) => say({ event: 'restart', ...info }, describeRestart(info, budget)));
     service.on('up', ({ attempt }) => json && say({ event: 'up', attempt }, ''));
     service.on('down', ({ attempt, reason }) => json && say({ event: 'down', attempt, reason }, ''));

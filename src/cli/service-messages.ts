@@ -1,6 +1,7 @@
 import type { RestartBudget } from '../service/restart-budget.js';
 import type { RestartReason } from '../service/restart-policy.js';
 import type { ServiceOutcome } from '../service/types.js';
+import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import { formatDuration } from './durations.js';
 
 // Pure: the human lines and JSON events of `run --restart`.
@@ -12,6 +13,14 @@ export function describeBudget(budget: RestartBudget): string {
 
 export function describeServiceStart(attempt: number): string {
   return attempt === 1 ? 'attempt 1: starting ffmpeg' : `attempt ${attempt}: restarting ffmpeg`;
+}
+
+/** `[attempt 2] failed (exit 1): http://…: Connection refused`, for an attempt that failed; `undefined` otherwise (stalls and stops have their own lines). */
+export function describeAttemptFailure(outcome: FfmpegOutcome & { readonly attempt: number }): string | undefined {
+  if (outcome.reason !== 'failed' && outcome.reason !== 'spawn_failed') return undefined;
+  const how = outcome.signal ? `killed by ${outcome.signal}` : outcome.exitCode === null ? 'not started' : `exit ${outcome.exitCode}`;
+  const lastLine = outcome.stderrTail.split(/\r\n|\r|\n/).map((line) => line.trim()).filter(Boolean).at(-1);
+  return `[attempt ${outcome.attempt}] ${outcome.reason} (${how})${lastLine ? `: ${lastLine}` : ''}`;
 }
 
 export function describeRestart(info: { attempt: number; reason: RestartReason; delayMs: number; restartsInWindow: number }, budget: RestartBudget): string {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseCliArgs } from '../../src/cli/parse-args.js';
 import { exitCodeForServiceOutcome } from '../../src/cli/run-service.js';
-import { describeRestart, describeServiceEnd } from '../../src/cli/service-messages.js';
+import { describeAttemptFailure, describeRestart, describeServiceEnd } from '../../src/cli/service-messages.js';
 import type { ServiceOutcome } from '../../src/service/types.js';
 
 const run = (...flags: string[]) => parseCliArgs(['run', ...flags, '--', '-i', 'http://tuner/live.ts', '-f', 'hls', 'live.m3u8']);
@@ -77,5 +77,12 @@ describe('run --restart messages and exit codes', () => {
     expect(describeRestart({ attempt: 3, reason: 'failed', delayMs: 400, restartsInWindow: 2 }, { count: Number.POSITIVE_INFINITY, windowMs: 1 })).toBe(
       'failed: next attempt 3 in 400ms',
     );
+  });
+
+  test('a failed attempt is shown with how it ended and the last line ffmpeg wrote', () => {
+    const outcome = { ...attempt('failed').outcome, stderrTail: 'ffmpeg version x\nhttp://tuner/live.ts: Connection refused\n', attempt: 2 };
+    expect(describeAttemptFailure(outcome)).toBe('[attempt 2] failed (exit 1): http://tuner/live.ts: Connection refused');
+    expect(describeAttemptFailure({ ...outcome, exitCode: null, signal: 'SIGKILL', stderrTail: '' })).toBe('[attempt 2] failed (killed by SIGKILL)');
+    expect(describeAttemptFailure({ ...outcome, reason: 'stalled' })).toBeUndefined();
   });
 });
