@@ -1,4 +1,5 @@
-import type { FakeFfmpegScenario } from './scenario.js';
+// Through the entry point: the kit's own files may move, the names it exports do not.
+import type { FakeFfmpegScenario } from './index.js';
 
 /** Options of the streaming builders: blocks every `everyMs`, media time advancing at `speed`× real time. */
 export interface LiveStreamOptions {

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, expect, test } from 'vitest';
-import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
+import { createFakeFfmpeg, type FakeFfmpeg, type FakeFfmpegScenario, scenarios } from '../../src/testing/index.js';
 import { isProcessAlive, killTracked, trackPid } from '../helpers/processes.js';
 
 // `run --restart` through the BUILT CLI (`npm test` builds first; alone: `npx tsup`), on the fake ffmpeg.

@@ -1,10 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { describe, expect, test } from 'vitest';
 import { FfmpegService, type FfmpegServiceOptions } from '../../src/service/index.js';
-import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
-import { scenarios } from '../../src/testing/scenarios.js';
-import type { FakeFfmpegScenario } from '../../src/testing/scenario.js';
-import { advance, runUntilSettled } from '../../src/testing/clocks.js';
+import { advance, createFakeSpawn, type FakeFfmpegScenario, runUntilSettled, scenarios } from '../../src/testing/index.js';
 
 type Clock = ReturnType<typeof FakeTimers.createClock>;
 

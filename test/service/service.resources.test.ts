@@ -1,8 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { expect, test } from 'vitest';
 import { FfmpegService } from '../../src/service/index.js';
-import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
-import { liveScenarios } from '../../src/testing/live-scenarios.js';
+import { createFakeSpawn, liveScenarios } from '../../src/testing/index.js';
 import { expectResourcesBackTo, snapshotResources } from '../helpers/resources.js';
 
 // Real time, in-process fake: after the service ended, no timer, handle or abort listener is left.

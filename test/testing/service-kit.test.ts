@@ -1,9 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect, test } from 'vitest';
 import { FfmpegService } from '../../src/service/index.js';
-import { advance, runUntilSettled } from '../../src/testing/clocks.js';
-import { createFakeSpawn } from '../../src/testing/fake-spawn.js';
-import { liveScenarios, recordService } from '../../src/testing/service-kit.js';
+import { advance, createFakeSpawn, liveScenarios, recordService, runUntilSettled } from '../../src/testing/index.js';
 
 const args = ['-i', 'http://tuner/live.ts', '-c', 'copy', '-f', 'hls', 'live.m3u8'];
 
