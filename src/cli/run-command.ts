@@ -3,9 +3,11 @@ import { EXIT_CODES, exitCodeForError, signalled } from './exit-codes.js';
 import { connectMediaPipes } from './media-pipes.js';
 import type { RunCommand } from './parse-args.js';
 import type { CommandContext } from './remux-command.js';
+import { runServiceCommand } from './run-service.js';
 
 /** `run`: supervises one ffmpeg command with the display wired to its events; resolves with the exit code. */
 export async function runFfmpegCommand(command: RunCommand, { display, signal, receivedSignal }: CommandContext): Promise<number> {
+  if (command.service !== undefined) return runServiceCommand({ ...command, service: command.service }, { display, signal, receivedSignal });
   let exitCode: number;
   let disconnectMedia = (): void => {};
   try {

@@ -47,6 +47,15 @@ remux options:
 
 run options:
   --expected-duration <dur>  length of the output, to show a percent and an ETA
+  --restart <when>           keep ffmpeg running (a live input): restart on-stall, on-failure,
+                             on-complete, on-timeout, on-slow or always (comma-separated);
+                             Ctrl-C stops it with one SIGTERM so its output is finished
+  --max-restarts <n>/<dur>   give up after n restarts within dur (default 10/10m; unlimited)
+  --restart-delay <dur>      first restart delay, doubled each time (default 1s, jitter 20%)
+  --max-restart-delay <dur>  longest restart delay (default 30s)
+  --reset-after <dur>        progress this long resets the delay to the first (default 60s)
+  --min-speed <x>            restart when ffmpeg's speed stays below x (e.g. 0.9) for
+                             --min-speed-window <dur> (default 30s)
 
 Durations: 500ms, 90s, 2m, 1h, 1m30s; a bare number is seconds.
 
@@ -65,5 +74,6 @@ Examples:
   ${PROGRAM} remux "rec part 1.ts" "rec part 2.ts" -o rec.mp4
   ${PROGRAM} run --stall-timeout 30s --expected-duration 10m -- -i in.mkv out.mp4
   cat in.ts | ${PROGRAM} run -- -i - -c copy -f mpegts - > out.ts
+  ${PROGRAM} run --restart on-stall,on-failure --max-restarts 5/10m -- -i http://tuner/stream.ts -c copy -f hls live.m3u8
 `;
 }

@@ -10,3 +10,5 @@ export { type CreateFakeSpawnOptions, createFakeSpawn, type FakeSpawn, type Fake
 export type { FakeChildProcess } from './in-process/fake-child-process.js';
 // Clocks: one fake clock for the `clock` options and the helpers.
 export { advance, type FakeClock, flushIo, fromViFakeTimers, runUntilSettled, type RunUntilSettledOptions, type SteppableClock, type ViFakeTimers } from './clocks.js';
+// Live services: scenarios per attempt and a recorder of the service's events on fake time.
+export * from './service/index.js';
