@@ -173,15 +173,18 @@ async function main(): Promise<void> {
       if (round > 0) passes.get(path)?.push(pass);
     }
   }
-  const rows: Array<Array<string | number>> = [['path', 'MB/s (CPU)', 'MB/s (wall)', 'best MB/s (wall)', 'µs/block (CPU)', 'ns/line (CPU)']];
+  // Other load only ever adds time: the best pass is the least disturbed one.
+  const rows: Array<Array<string | number>> = [['path', 'MB/s (CPU)', 'best MB/s (CPU)', 'MB/s (wall)', 'best MB/s (wall)', 'µs/block (CPU)', 'ns/line (CPU)']];
   for (const path of paths) {
     const recorded = passes.get(path) ?? [];
     const cpuMs = median(recorded.map((pass) => pass.cpuMs));
     const wallMs = median(recorded.map((pass) => pass.wallMs));
     const bestWallMs = Math.min(...recorded.map((pass) => pass.wallMs));
+    const bestCpuMs = Math.min(...recorded.map((pass) => pass.cpuMs));
     rows.push([
       path.name,
       fixed(bytes / 1e3 / cpuMs, 0),
+      fixed(bytes / 1e3 / bestCpuMs, 0),
       fixed(bytes / 1e3 / wallMs, 0),
       fixed(bytes / 1e3 / bestWallMs, 0),
       fixed((cpuMs * 1e3) / blocks, 2),
