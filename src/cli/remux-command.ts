@@ -1,4 +1,7 @@
 import { RemuxLadder } from '../remux/ladder.js';
+import { probeCapabilities } from '../supervisor/capabilities.js';
+import { defaultCapabilityCacheDirectory } from '../supervisor/capability-cache.js';
+import { resolveFfmpegPath } from '../supervisor/resolve-path.js';
 import { EXIT_CODES, exitCodeForError, signalled } from './exit-codes.js';
 import type { RemuxCommand } from './parse-args.js';
 import type { ProgressDisplay } from './progress-display.js';
@@ -15,6 +18,7 @@ export interface CommandContext {
 export async function runRemuxCommand(command: RemuxCommand, { display, signal, receivedSignal }: CommandContext): Promise<number> {
   let exitCode: number;
   try {
+    warmCapabilities(command.ffmpegPath);
     const ladder = new RemuxLadder({
       ffmpegPath: command.ffmpegPath,
       ffprobePath: command.ffprobePath,
@@ -37,4 +41,17 @@ export async function runRemuxCommand(command: RemuxCommand, { display, signal, 
   }
   display.close();
   return exitCode;
+}
+
+/**
+ * Starts the capability probe through the on-disk cache; the ladder's own probe of the same path
+ * then gets this answer (probes are kept per path for the life of the process). A failure here is
+ * left to the ladder, which reports it as `spawn_failed`.
+ */
+function warmCapabilities(ffmpegPath: string | undefined): void {
+  try {
+    probeCapabilities(resolveFfmpegPath(ffmpegPath), { cacheDirectory: defaultCapabilityCacheDirectory() }).catch(() => {});
+  } catch {
+    // No binary found: the ladder says so.
+  }
 }

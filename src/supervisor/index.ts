@@ -2,10 +2,12 @@ export { type Clock, systemClock } from './clock.js';
 export {
   type FfmpegCapabilities,
   MODERN_FFMPEG_CAPABILITIES,
+  type ProbeCapabilitiesOptions,
   clearCapabilitiesCache,
   parseCapabilities,
   probeCapabilities,
 } from './capabilities.js';
+export { defaultCapabilityCacheDirectory } from './capability-cache.js';
 export {
   FfmpegAbortedError,
   FfmpegError,

@@ -1,3 +1,6 @@
+import { LineScanner } from './line-splitter.js';
+import { parseClockTimeUs, parseDecimal, parseDecimalWithUnit, parseInteger, trimmed } from './progress-numbers.js';
+
 /** One complete `-progress` block, with numbers parsed. `N/A` and garbage become `undefined`, never `NaN`. */
 export interface FfmpegProgress {
   /** Output time in microseconds (`out_time_us`, or `out_time_ms`, which ffmpeg also writes in µs). */
@@ -18,13 +21,22 @@ export interface FfmpegProgress {
   readonly raw: Readonly<Record<string, string>>;
 }
 
+/** What `pushChunk()` and `end()` return when no block completed (shared, frozen). */
+const NO_BLOCKS: readonly FfmpegProgress[] = Object.freeze([]);
+
 /**
- * Turns `key=value` lines into blocks. A block ends at a `progress=` line; lines without `=`
- * are ignored; a block cut off by the process dying is never emitted.
+ * Turns `key=value` lines into blocks. A block ends at a whole `progress=continue|end` line;
+ * lines without `=` are ignored; a block cut off by the process dying is never emitted.
+ *
+ * Feed it either the raw bytes of the progress pipe (`pushChunk()` per chunk, `end()` once at the
+ * end of the stream: lines are split by a {@link LineScanner}) or lines split elsewhere
+ * (`pushLine()`). Do not mix the two on one parser.
  */
 export class ProgressParser {
   #pending: Record<string, string> = {};
   readonly #expectedDurationUs: number | undefined;
+  #scanner: LineScanner | undefined;
+  #completed: FfmpegProgress[] = [];
 
   constructor(expectedDurationUs?: number) {
     this.#expectedDurationUs = expectedDurationUs;
@@ -32,17 +44,48 @@ export class ProgressParser {
 
   /** Feeds one line (no line terminator); returns the block it completes, if any. */
   pushLine(line: string): FfmpegProgress | undefined {
-    const separator = line.indexOf('=');
-    if (separator <= 0) return undefined;
-    const key = line.slice(0, separator).trim();
-    const value = line.slice(separator + 1).trim();
+    return this.#pushRange(line, 0, line.length);
+  }
+
+  /** Feeds a chunk of the progress stream (bytes or text); returns the blocks it completes, in order. */
+  pushChunk(chunk: Uint8Array | string): readonly FfmpegProgress[] {
+    this.#scanner ??= new LineScanner((text, start, end) => {
+      const block = this.#pushRange(text, start, end);
+      if (block) this.#completed.push(block);
+    });
+    this.#scanner.write(chunk);
+    return this.#takeCompleted();
+  }
+
+  /** The stream ended: the last line, when it has no line end, can still complete a block. */
+  end(): readonly FfmpegProgress[] {
+    this.#scanner?.end();
+    return this.#takeCompleted();
+  }
+
+  #takeCompleted(): readonly FfmpegProgress[] {
+    if (this.#completed.length === 0) return NO_BLOCKS;
+    const completed = this.#completed;
+    this.#completed = [];
+    return completed;
+  }
+
+  /** One line, `text.slice(start, end)`, read in place. */
+  #pushRange(text: string, start: number, end: number): FfmpegProgress | undefined {
+    const separator = text.indexOf('=', start);
+    if (separator <= start || separator >= end) return undefined;
+    const key = trimmed(text.slice(start, separator));
     if (key.length === 0) return undefined;
+    const value = trimmed(text.slice(separator + 1, end));
+    if (key !== 'progress') {
+      this.#pending[key] = value;
+      return undefined;
+    }
     // A block ends only at a whole `progress=continue|end`: a line cut by the process dying
     // (`progress=en`) does not complete one.
-    if (key === 'progress' && value !== 'continue' && value !== 'end') return undefined;
-    this.#pending[key] = value;
-    if (key !== 'progress') return undefined;
+    if (value !== 'continue' && value !== 'end') return undefined;
     const raw = this.#pending;
+    raw.progress = value;
     this.#pending = {};
     return parseProgressBlock(raw, this.#expectedDurationUs);
   }
@@ -56,8 +99,8 @@ export function parseProgressBlock(raw: Record<string, string>, expectedDuration
     totalSize: parseInteger(raw.total_size),
     frame: parseInteger(raw.frame),
     fps: parseDecimal(raw.fps),
-    speed: parseDecimal(stripSuffix(raw.speed, 'x')),
-    bitrateKbps: parseDecimal(stripSuffix(raw.bitrate, 'kbits/s')),
+    speed: parseDecimalWithUnit(raw.speed, 'x'),
+    bitrateKbps: parseDecimalWithUnit(raw.bitrate, 'kbits/s'),
     percent: computePercent(outTimeUs, expectedDurationUs),
     done: raw.progress === 'end',
     raw,
@@ -67,35 +110,4 @@ export function parseProgressBlock(raw: Record<string, string>, expectedDuration
 export function computePercent(outTimeUs: number | undefined, expectedDurationUs: number | undefined): number | undefined {
   if (outTimeUs === undefined || expectedDurationUs === undefined || expectedDurationUs <= 0) return undefined;
   return Math.min(100, Math.max(0, (outTimeUs / expectedDurationUs) * 100));
-}
-
-const INTEGER = /^-?\d+$/;
-const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const CLOCK_TIME = /^(-)?(\d+):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
-
-function parseInteger(value: string | undefined): number | undefined {
-  if (value === undefined || !INTEGER.test(value)) return undefined;
-  const parsed = Number(value);
-  return Number.isSafeInteger(parsed) ? parsed : undefined;
-}
-
-function parseDecimal(value: string | undefined): number | undefined {
-  if (value === undefined || !DECIMAL.test(value)) return undefined;
-  const parsed = Number(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
-}
-
-function stripSuffix(value: string | undefined, suffix: string): string | undefined {
-  if (value === undefined) return undefined;
-  return value.endsWith(suffix) ? value.slice(0, -suffix.length).trim() : value;
-}
-
-/** `00:00:29.034667` or `-00:00:00.023220` → microseconds. */
-function parseClockTimeUs(value: string | undefined): number | undefined {
-  const match = value === undefined ? null : CLOCK_TIME.exec(value);
-  if (!match) return undefined;
-  const [, minus, hours, minutes, seconds, fraction = ''] = match;
-  const us =
-    ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1_000_000 + Number(fraction.padEnd(6, '0'));
-  return minus ? -us : us;
 }

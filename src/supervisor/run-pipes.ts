@@ -9,7 +9,10 @@ export interface RunPipesOptions {
   readonly progressFd: 1 | 3;
   /** `'pipe'`: stdout is the host's to read; the supervisor neither reads nor destroys it. */
   readonly stdout: 'drain' | 'pipe';
-  readonly onProgressLine: (line: string) => void;
+  /** A chunk of the progress pipe's bytes, for the parser's own line scanner. */
+  readonly onProgressChunk: (chunk: Buffer) => void;
+  /** The progress pipe ended: its last line may still complete a block. */
+  readonly onProgressEnd: () => void;
   readonly onStderrChunk: (chunk: Buffer) => void;
   readonly onStderrLine: (line: string) => void;
   /** Every pipe the supervisor reads has closed. */
@@ -24,7 +27,7 @@ export function stdioFor(options: { readonly stdin: 'ignore' | 'pipe'; readonly 
 
 /**
  * The pipes of one run that the supervisor reads: progress (fd 3, or stdout with `progressFd:
- * 1`) and stderr through line splitters, and stdout drained unless the host reads it. Keeps
+ * 1`) straight to the parser, stderr through a line splitter, and stdout drained unless the host reads it. Keeps
  * track of which are still open, and can cut them (never a stream the host owns: stdout with
  * `stdout: 'pipe'`, stdin with `stdin: 'pipe'`).
  */
@@ -36,9 +39,9 @@ export class RunPipes {
     this.#onAllClosed = options.onAllClosed;
     const progressStream = options.watchProgress ? (child.stdio[options.progressFd] as Readable | null) : null;
     if (progressStream) {
-      const lines = progressStream.pipe(createLineSplitter());
-      lines.on('data', options.onProgressLine);
-      this.#own(lines);
+      // Straight to the parser's scanner: no stream and no event per line on this hot path.
+      progressStream.on('data', options.onProgressChunk);
+      progressStream.once('end', options.onProgressEnd);
       this.#own(progressStream);
     }
     if (child.stdout && progressStream !== child.stdout && options.stdout === 'drain') {

@@ -136,7 +136,8 @@ export class SupervisedRun {
       watchProgress: options.watchProgress,
       progressFd: options.progressFd,
       stdout: options.stdout,
-      onProgressLine: (line) => this.#onProgressLine(line),
+      onProgressChunk: (chunk) => this.#onProgressBlocks(this.#parser.pushChunk(chunk)),
+      onProgressEnd: () => this.#onProgressBlocks(this.#parser.end()),
       onStderrChunk: (chunk) => this.#stderrTail.push(chunk),
       onStderrLine: (line) => this.#reports.stderr(line),
       onAllClosed: () => {
@@ -186,13 +187,13 @@ export class SupervisedRun {
     if (this.#phase === 'running') this.#watchdogTouch();
   }
 
-  #onProgressLine(line: string): void {
-    const block = this.#parser.pushLine(line);
-    if (!block) return;
-    this.#lastProgress = block;
-    if (block.done) this.#progressEnded = true;
-    if (this.#tracker.observe(block)) this.#watchdogTouch();
-    this.#reports.progress(block);
+  #onProgressBlocks(blocks: readonly FfmpegProgress[]): void {
+    for (const block of blocks) {
+      this.#lastProgress = block;
+      if (block.done) this.#progressEnded = true;
+      if (this.#tracker.observe(block)) this.#watchdogTouch();
+      this.#reports.progress(block);
+    }
   }
 
   /**

@@ -120,8 +120,8 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
 
   /**
    * Counts as forward progress now, for work ffmpeg does not report: the `+faststart` pass
-   * rewrites the whole MP4 after its last progress block (the remux ladder calls this while the
-   * output file keeps changing). No effect before spawn, after exit or once a stop has begun.
+   * rewrites the whole MP4 after its last progress block (a host that watches the output file
+   * calls this while it keeps changing). No effect before spawn, after exit or once a stop has begun.
    */
   reportActivity(): void {
     this.#run?.reportActivity();

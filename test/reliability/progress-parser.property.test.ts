@@ -1,6 +1,7 @@
 /**
- * Property tests of the progress path the supervisor really uses: bytes from the progress pipe →
- * `createLineSplitter()` (split2) → `ProgressParser.pushLine` → blocks.
+ * Property tests of both ways bytes become blocks: the progress pipe's `ProgressParser.pushChunk()`
+ * / `end()` (its own line scanner), and a line stream, `createLineSplitter()` (split2) →
+ * `ProgressParser.pushLine()`. Each must give exactly the blocks of the text cut into whole lines.
  *
  * Transcripts (test/fixtures/progress/): ffmpeg-5.1-copy-aac.txt (Debian 5.1, copy + AAC into
  * MP4), and two captured for this suite with
@@ -13,7 +14,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createLineSplitter } from '../../src/supervisor/line-splitter.js';
+import { createLineSplitter, MAX_LINE_LENGTH } from '../../src/supervisor/line-splitter.js';
 import { type FfmpegProgress, parseProgressBlock, ProgressParser } from '../../src/supervisor/progress-parser.js';
 
 const TRANSCRIPTS = [
@@ -24,8 +25,15 @@ const TRANSCRIPTS = [
 
 const NUMERIC_FIELDS = ['outTimeUs', 'totalSize', 'frame', 'fps', 'speed', 'bitrateKbps', 'percent'] as const;
 
-/** Feeds chunks through the supervisor's line splitter into a parser; resolves with the blocks once the stream ended. */
-async function blocksThroughLinePath(chunks: readonly Uint8Array[], expectedDurationUs?: number): Promise<FfmpegProgress[]> {
+/** Feeds chunks to `pushChunk()`, then `end()`. */
+async function blocksThroughChunks(chunks: readonly Uint8Array[], expectedDurationUs?: number): Promise<FfmpegProgress[]> {
+  const parser = new ProgressParser(expectedDurationUs);
+  const blocks = chunks.flatMap((chunk) => parser.pushChunk(chunk));
+  return [...blocks, ...parser.end()];
+}
+
+/** Feeds chunks through the split2 line splitter into a parser; resolves with the blocks once the stream ended. */
+async function blocksThroughSplit2(chunks: readonly Uint8Array[], expectedDurationUs?: number): Promise<FfmpegProgress[]> {
   const splitter = createLineSplitter();
   const parser = new ProgressParser(expectedDurationUs);
   const blocks: FfmpegProgress[] = [];
@@ -81,67 +89,6 @@ function expectNoNaN(blocks: readonly FfmpegProgress[]): void {
   }
 }
 
-describe.each(TRANSCRIPTS)('a real transcript ($name)', ({ text }) => {
-  const bytes = Buffer.from(text);
-  const reference = blocksFromWholeLines(text, 2_000_000);
-
-  test('the reference has blocks, the last one done, and no NaN', () => {
-    expect(reference.length).toBeGreaterThanOrEqual(3);
-    expect(reference.at(-1)?.done).toBe(true);
-    expectNoNaN(reference);
-  });
-
-  test('any chunking through the line splitter gives exactly the blocks of whole lines', async () => {
-    await fc.assert(
-      fc.asyncProperty(cutsFor(bytes.length), async (offsets) => {
-        expect(await blocksThroughLinePath(cut(bytes, offsets), 2_000_000)).toEqual(reference);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  test('one byte at a time gives the same blocks', async () => {
-    expect(await blocksThroughLinePath(cut(bytes, Array.from(bytes.keys())), 2_000_000)).toEqual(reference);
-  });
-
-  // With \r\n a cut can fall between the \r and the \n: the splitter then yields one extra empty line, which the parser ignores.
-  test.each([
-    ['\\r\\n', '\r\n'],
-    ['lone \\r', '\r'],
-  ])('%s line ends in any chunking give the same blocks as \\n', async (_name, lineEnd) => {
-    const converted = Buffer.from(text.replaceAll('\n', lineEnd));
-    await fc.assert(
-      fc.asyncProperty(cutsFor(converted.length), async (offsets) => {
-        expect(await blocksThroughLinePath(cut(converted, offsets), 2_000_000)).toEqual(reference);
-      }),
-      { numRuns: 100 },
-    );
-  });
-
-  test('cut off anywhere (ffmpeg killed mid-write): the blocks are the full run\'s first blocks, numbers exact; a cut block never comes out', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length }), cutsFor(bytes.length), async (end, offsets) => {
-        const prefix = bytes.subarray(0, end);
-        const blocks = await blocksThroughLinePath(cut(prefix, offsets), 2_000_000);
-        expect(blocks.map(withoutProgressKey)).toEqual(reference.slice(0, blocks.length).map(withoutProgressKey));
-        expect(blocks.length).toBe(prefix.toString().match(/progress=(?:continue|end)(?![a-z])/g)?.length ?? 0); // every block whose end line is whole, no other
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  // A stream cut inside the `progress=end` line (`progress=`, `progress=en`) ends no block.
-  test('cut inside the `progress=` line: that block is not emitted (or is emitted exactly)', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length }), async (end) => {
-        const blocks = await blocksThroughLinePath([bytes.subarray(0, end)], 2_000_000);
-        expect(blocks).toEqual(reference.slice(0, blocks.length));
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
-
 /** Values ffmpeg writes, values it might write one day, and plain garbage. */
 const progressValue = fc.oneof(
   fc.constantFrom('N/A', '', ' ', '-', 'nan', 'NaN', 'inf', '-inf', 'Infinity', '1e309', '-1e309', '1e-400', '0x1f', '1_000', '1.2.3'),
@@ -166,34 +113,119 @@ const progressText = fc
     blocks.map(([lines, progress, end]) => `${lines.map(([key, value, eol]) => `${key}=${value}${eol}`).join('')}progress=${progress}${end}`).join(''),
   );
 
-describe('arbitrary input', () => {
-  test('arbitrary bytes in arbitrary chunks never throw and never give NaN', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), fc.option(fc.integer({ min: 1, max: 1e12 })), async (chunks, expected) => {
-        expectNoNaN(await blocksThroughLinePath(chunks, expected ?? undefined));
-      }),
-      { numRuns: 300 },
-    );
+const PATHS = [
+  { path: 'pushChunk() (the progress pipe)', feed: blocksThroughChunks },
+  { path: 'split2 → pushLine() (a line stream)', feed: blocksThroughSplit2 },
+];
+
+describe.each(PATHS)('$path', ({ feed }) => {
+  describe.each(TRANSCRIPTS)('a real transcript ($name)', ({ text }) => {
+    const bytes = Buffer.from(text);
+    const reference = blocksFromWholeLines(text, 2_000_000);
+
+    test('the reference has blocks, the last one done, and no NaN', () => {
+      expect(reference.length).toBeGreaterThanOrEqual(3);
+      expect(reference.at(-1)?.done).toBe(true);
+      expectNoNaN(reference);
+    });
+
+    test('any chunking through the line splitter gives exactly the blocks of whole lines', async () => {
+      await fc.assert(
+        fc.asyncProperty(cutsFor(bytes.length), async (offsets) => {
+          expect(await feed(cut(bytes, offsets), 2_000_000)).toEqual(reference);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    test('one byte at a time gives the same blocks', async () => {
+      expect(await feed(cut(bytes, Array.from(bytes.keys())), 2_000_000)).toEqual(reference);
+    });
+
+    // With \r\n a cut can fall between the \r and the \n: the splitter then yields one extra empty line, which the parser ignores.
+    test.each([
+      ['\\r\\n', '\r\n'],
+      ['lone \\r', '\r'],
+    ])('%s line ends in any chunking give the same blocks as \\n', async (_name, lineEnd) => {
+      const converted = Buffer.from(text.replaceAll('\n', lineEnd));
+      await fc.assert(
+        fc.asyncProperty(cutsFor(converted.length), async (offsets) => {
+          expect(await feed(cut(converted, offsets), 2_000_000)).toEqual(reference);
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    test('cut off anywhere (ffmpeg killed mid-write): the blocks are the full run\'s first blocks, numbers exact; a cut block never comes out', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: bytes.length }), cutsFor(bytes.length), async (end, offsets) => {
+          const prefix = bytes.subarray(0, end);
+          const blocks = await feed(cut(prefix, offsets), 2_000_000);
+          expect(blocks.map(withoutProgressKey)).toEqual(reference.slice(0, blocks.length).map(withoutProgressKey));
+          expect(blocks.length).toBe(prefix.toString().match(/progress=(?:continue|end)(?![a-z])/g)?.length ?? 0); // every block whose end line is whole, no other
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    // A stream cut inside the `progress=end` line (`progress=`, `progress=en`) ends no block.
+    test('cut inside the `progress=` line: that block is not emitted (or is emitted exactly)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: bytes.length }), async (end) => {
+          const blocks = await feed([bytes.subarray(0, end)], 2_000_000);
+          expect(blocks).toEqual(reference.slice(0, blocks.length));
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 
-  test('key=value lines with garbage values, mixed line ends, any chunking → the same blocks as whole lines, never NaN', async () => {
-    const textAndCuts = progressText.chain((text) => fc.tuple(fc.constant(text), cutsFor(Buffer.byteLength(text))));
-    await fc.assert(
-      fc.asyncProperty(textAndCuts, fc.option(fc.integer({ min: 1, max: 1e12 })), async ([text, offsets], expected) => {
-        const blocks = await blocksThroughLinePath(cut(Buffer.from(text), offsets), expected ?? undefined);
-        expectNoNaN(blocks);
-        expect(blocks).toEqual(blocksFromWholeLines(text, expected ?? undefined));
-      }),
-      { numRuns: 300 },
-    );
-  });
+  describe('arbitrary input', () => {
+    test('arbitrary bytes in arbitrary chunks never throw and never give NaN', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), fc.option(fc.integer({ min: 1, max: 1e12 })), async (chunks, expected) => {
+          expectNoNaN(await feed(chunks, expected ?? undefined));
+        }),
+        { numRuns: 300 },
+      );
+    });
 
-  test('parseProgressBlock on any record of strings never gives NaN', () => {
-    fc.assert(
-      fc.property(fc.dictionary(progressKey, progressValue), fc.option(fc.double({ min: -1e15, max: 1e15, noNaN: true })), (raw, expected) => {
-        expectNoNaN([parseProgressBlock(raw, expected ?? undefined)]);
-      }),
-      { numRuns: 1_000 },
-    );
+    test('key=value lines with garbage values, mixed line ends, any chunking → the same blocks as whole lines, never NaN', async () => {
+      const textAndCuts = progressText.chain((text) => fc.tuple(fc.constant(text), cutsFor(Buffer.byteLength(text))));
+      await fc.assert(
+        fc.asyncProperty(textAndCuts, fc.option(fc.integer({ min: 1, max: 1e12 })), async ([text, offsets], expected) => {
+          const blocks = await feed(cut(Buffer.from(text), offsets), expected ?? undefined);
+          expectNoNaN(blocks);
+          expect(blocks).toEqual(blocksFromWholeLines(text, expected ?? undefined));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    test('a line longer than MAX_LINE_LENGTH is dropped wherever the chunks cut it, also when the stream ends inside it', async () => {
+      const overlong = `stream_0_0_q=${'9'.repeat(MAX_LINE_LENGTH)}`;
+      const texts = progressText.chain((before) =>
+        fc.tuple(fc.constant(before), progressText, fc.constantFrom('\n', '\r\n', '\r', '')).map(([head, tail, end]) => ({
+          text: end === '' ? `${head}${overlong}` : `${head}${overlong}${end}${tail}`,
+          withoutLine: end === '' ? head : `${head}${end}${tail}`,
+        })),
+      );
+      await fc.assert(
+        fc.asyncProperty(texts, fc.array(fc.integer({ min: 1, max: MAX_LINE_LENGTH * 2 }), { maxLength: 12 }), async ({ text, withoutLine }, offsets) => {
+          expect(await feed(cut(Buffer.from(text), offsets))).toEqual(blocksFromWholeLines(withoutLine));
+        }),
+        { numRuns: 40 },
+      );
+    });
   });
 });
+
+test('parseProgressBlock on any record of strings never gives NaN', () => {
+  fc.assert(
+    fc.property(fc.dictionary(progressKey, progressValue), fc.option(fc.double({ min: -1e15, max: 1e15, noNaN: true })), (raw, expected) => {
+      expectNoNaN([parseProgressBlock(raw, expected ?? undefined)]);
+    }),
+    { numRuns: 1_000 },
+  );
+});
+

@@ -17,8 +17,8 @@ import { createTempDir, FFMPEG_BINARIES, ffprobeJson, generateTs, removeTempDir,
 
 const execFileAsync = promisify(execFile);
 
-const NPM_2018: FfmpegCapabilities = { version: 'N-47683-g0e8eb07980-static', majorVersion: undefined, hasStatsPeriod: false, hasFpsMode: false };
-const DEBIAN_5_1: FfmpegCapabilities = { version: '5.1.9-0+deb12u1', majorVersion: 5, hasStatsPeriod: true, hasFpsMode: true };
+const NPM_2018: FfmpegCapabilities = { version: 'N-47683-g0e8eb07980-static', hasFpsMode: false, encoders: ['libx264', 'aac'] };
+const DEBIAN_5_1: FfmpegCapabilities = { version: '5.1.9-0+deb12u1', hasFpsMode: true, encoders: ['libx264', 'aac'] };
 const CAPABILITY_SETS = [
   { name: 'npm 2018 build', capabilities: NPM_2018 },
   { name: 'Debian 5.1', capabilities: DEBIAN_5_1 },

@@ -84,3 +84,28 @@ test('a progress line cut mid-value (progress=en) ends no block', () => {
   expect(parser.pushLine('progress=en')).toBeUndefined();
   expect(parser.pushLine('progress=')).toBeUndefined();
 });
+
+describe('ProgressParser.pushChunk() and end()', () => {
+  test('a real transcript in odd-sized byte chunks gives the same blocks as whole lines', () => {
+    const bytes = Buffer.from(transcript);
+    const parser = new ProgressParser(20_000_000);
+    const blocks = [];
+    for (let offset = 0; offset < bytes.length; offset += 7) blocks.push(...parser.pushChunk(bytes.subarray(offset, offset + 7)));
+    blocks.push(...parser.end());
+    expect(blocks).toEqual(parseAll(transcript, 20_000_000));
+  });
+
+  test('a chunk can complete several blocks; a last progress=end without a line end completes at end()', () => {
+    const parser = new ProgressParser();
+    expect(parser.pushChunk('frame=1\nprogress=continue\nframe=2\nprogress=continue\nframe=3\nprogress=end').map((block) => block.frame)).toEqual([1, 2]);
+    expect(parser.end().map((block) => [block.frame, block.done])).toEqual([[3, true]]);
+    expect(parser.end()).toEqual([]);
+  });
+
+  test('no block: an empty, frozen list', () => {
+    const parser = new ProgressParser();
+    const none = parser.pushChunk('frame=1\n');
+    expect(none).toEqual([]);
+    expect(Object.isFrozen(none)).toBe(true);
+  });
+});

@@ -222,7 +222,7 @@ describe('createFakeSpawn: what the fake plays', () => {
     const version = fake('ffmpeg', ['-hide_banner', '-version'], {});
     const help = fake('ffmpeg', ['-hide_banner', '-h', 'long'], {});
     const [versionText, helpText] = await Promise.all([readAll(version.stdout), readAll(help.stdout), readAll(version.stderr), readAll(help.stderr)]);
-    expect(parseCapabilities(versionText, helpText)).toEqual({ version: '4.4.2', majorVersion: 4, hasStatsPeriod: true, hasFpsMode: false });
+    expect(parseCapabilities(versionText, helpText)).toEqual({ version: '4.4.2', hasFpsMode: false, encoders: [] });
   });
 
   test('kill() after exit returns false; exit then close, like a ChildProcess', async () => {

@@ -158,13 +158,10 @@ describe('readiness and signals', () => {
 
 describe('capability probe answers', () => {
   test.each([
-    [undefined, { version: 'fake-5.1', majorVersion: undefined, hasStatsPeriod: true, hasFpsMode: true }],
-    [{ version: '5.1.9-0+deb12u1' }, { version: '5.1.9-0+deb12u1', majorVersion: 5, hasStatsPeriod: true, hasFpsMode: true }],
-    [
-      { version: 'N-47683-g0e8eb07980-static', statsPeriod: false, fpsMode: false },
-      { version: 'N-47683-g0e8eb07980-static', majorVersion: undefined, hasStatsPeriod: false, hasFpsMode: false },
-    ],
-    [{ version: '4.4.2', fpsMode: false }, { version: '4.4.2', majorVersion: 4, hasStatsPeriod: true, hasFpsMode: false }],
+    [undefined, { version: 'fake-5.1', hasFpsMode: true, encoders: [] }],
+    [{ version: '5.1.9-0+deb12u1' }, { version: '5.1.9-0+deb12u1', hasFpsMode: true, encoders: [] }],
+    [{ version: 'N-47683-g0e8eb07980-static', statsPeriod: false, fpsMode: false }, { version: 'N-47683-g0e8eb07980-static', hasFpsMode: false, encoders: [] }],
+    [{ version: '4.4.2', fpsMode: false }, { version: '4.4.2', hasFpsMode: false, encoders: [] }],
   ])('capabilities %j read as %j', async (capabilities, expected) => {
     const fake = makeFake({ steps: [{ exit: 9 }], capabilities });
     const version = await probe(fake.path, ['-hide_banner', '-version']);
