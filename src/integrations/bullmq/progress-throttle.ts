@@ -20,6 +20,8 @@ export class ProgressThrottle<T> {
   #pending: { value: T } | undefined;
   #timer: unknown;
   #inFlight: Promise<void> = Promise.resolve();
+  /** Publishes started or queued and not yet settled. */
+  #publishing = 0;
   #disposed = false;
 
   constructor(publish: (value: T) => Promise<unknown> | unknown, { intervalMs, clock }: { readonly intervalMs: number; readonly clock: Clock }) {
@@ -70,7 +72,18 @@ export class ProgressThrottle<T> {
   #send(value: T, now: number): void {
     this.#lastPublishedAt = now;
     // A lost progress update must never fail the job: errors are dropped.
-    this.#inFlight = this.#inFlight.then(() => this.#publish(value)).then(ignore, ignore);
+    const publish = (): Promise<void> => {
+      try {
+        return Promise.resolve(this.#publish(value)).then(ignore, ignore);
+      } catch {
+        return Promise.resolve();
+      }
+    };
+    this.#publishing += 1;
+    const started = this.#publishing === 1 ? publish() : this.#inFlight.then(publish);
+    this.#inFlight = started.then(() => {
+      this.#publishing -= 1;
+    });
   }
 
   #clearTimer(): void {
