@@ -16,6 +16,7 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'bullmq';
+import { probeCapabilities, resolveFfmpegPath } from 'ffmpeg-supervisor';
 import { abortJobsOnClose, createRemuxProcessor, kindOfFailureReason } from 'ffmpeg-supervisor/bullmq';
 import { Counter, Registry } from 'prom-client';
 import { createRemuxMetrics, serveMetrics } from './metrics-prom-client.js';
@@ -52,6 +53,9 @@ export function startRemuxWorker({ queue, connection, concurrency, registry }: R
 }
 
 async function main(): Promise<void> {
+  // Fail at start on a machine without a working ffmpeg, not on the first job; the answer is
+  // cached, so no job pays for the probe.
+  await probeCapabilities(resolveFfmpegPath());
   const registry = new Registry();
   const worker = startRemuxWorker({
     queue: process.env.QUEUE ?? 'remux',
