@@ -38,7 +38,7 @@ export function createFfmpegProcessor(options: FfmpegProcessorOptions = {}): Job
   validateOptionalFunction(options.readJob, 'readJob');
   validateOptionalFunction(options.onSupervisor, 'onSupervisor');
   const supervisorOptionsFor = typeof options.supervisor === 'function' ? options.supervisor : () => options.supervisor as WorkerSupervisorOptions | undefined;
-  if (typeof options.supervisor !== 'function') new FfmpegSupervisor({ ...withDefaults(options.supervisor), args: [] }); // validates now
+  if (typeof options.supervisor !== 'function') validateSupervisorOptions(options.supervisor);
   const readJob = options.readJob ?? ((job: Job) => readFfmpegJobData(job.data));
 
   return (job, token, signal) =>
@@ -56,6 +56,15 @@ export function createFfmpegProcessor(options: FfmpegProcessorOptions = {}): Job
       const outcome = await supervisor.run();
       return { durationMs: Math.round(outcome.durationMs), outTimeUs: outcome.lastProgress?.outTimeUs };
     });
+}
+
+/** Checks the options now, not per job, without looking up a binary (a spawn that is never called stands in). */
+function validateSupervisorOptions(supervisor: WorkerSupervisorOptions | undefined): void {
+  new FfmpegSupervisor({ ...withDefaults(supervisor), args: [], spawn: supervisor?.spawn ?? neverSpawn });
+}
+
+function neverSpawn(): never {
+  throw new Error('not called: the supervisor is only constructed to check its options');
 }
 
 function withDefaults(supervisor: WorkerSupervisorOptions | undefined): WorkerSupervisorOptions {
