@@ -1,5 +1,6 @@
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { abortJobsOnClose } from '../../../src/integrations/bullmq/abort-on-close.js';
 import { kindOfFailureReason } from '../../../src/integrations/bullmq/failure-reason.js';
 import { createFfmpegProcessor } from '../../../src/integrations/bullmq/ffmpeg-processor.js';
 import { createRemuxProcessor } from '../../../src/integrations/bullmq/remux-processor.js';
@@ -95,5 +96,6 @@ describe.skipIf(!REDIS_SERVER_PATH)(`createFfmpegProcessor: one supervised ffmpe
     expect(() => createRemuxProcessor({ ladder: { killGraceMs: 'soon' as never } })).toThrow(/killGraceMs/);
     expect(() => createRemuxProcessor({ onLadder: 'log' as never })).toThrow(/onLadder/);
     expect(createRemuxProcessor().length).toBe(3); // BullMQ hands the AbortSignal only to processors that declare it
+    expect(() => abortJobsOnClose({} as never)).toThrow(/abortJobsOnClose\(\) needs a BullMQ Worker/);
   });
 });
