@@ -17,6 +17,19 @@ export default defineConfig([
     splitting: false,
   },
   {
+    // The BullMQ integration imports the library by its package name, so hosts share one copy
+    // of it (one registry of live runs, one RemuxError class); bullmq stays the host's.
+    entry: { 'bullmq/index': 'src/integrations/bullmq/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: { compilerOptions: { baseUrl: '.', paths: { 'ffmpeg-supervisor': ['./src/index.ts'] } } },
+    external: ['ffmpeg-supervisor', 'bullmq'],
+    target: 'node20',
+    platform: 'node',
+    sourcemap: true,
+    clean: false,
+    splitting: false,
+  },
+  {
     entry: { 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node20',

@@ -1,6 +1,7 @@
 /**
  * Remux metrics for Prometheus: stalls and attempts per strategy, attempt durations, served on
- * `/metrics` on the loopback interface.
+ * `/metrics` on the loopback interface. `examples/bullmq-worker.ts` feeds the same counters from
+ * every job's ladder in a queue worker.
  *
  *   node --import tsx examples/metrics-prom-client.ts recording.ts out.mp4
  */
@@ -10,8 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { RemuxLadder } from 'ffmpeg-supervisor';
 import { Counter, Histogram, Registry } from 'prom-client';
 
-/** Feeds a ladder's events into counters and a histogram registered on `registry`. */
-export function instrumentLadder(ladder: RemuxLadder, registry: Registry): void {
+/** Remux counters and a histogram registered once on `registry`; `observe()` feeds them a ladder's events. */
+export function createRemuxMetrics(registry: Registry): { observe(ladder: RemuxLadder): void } {
   const stalls = new Counter({
     name: 'ffmpeg_remux_stalls_total',
     help: 'Remux attempts the watchdog stopped because ffmpeg made no progress.',
@@ -31,11 +32,20 @@ export function instrumentLadder(ladder: RemuxLadder, registry: Registry): void 
     buckets: [1, 5, 15, 60, 300, 900, 3600],
     registers: [registry],
   });
-  ladder.on('stall', (stall) => stalls.inc({ strategy: stall.strategy }));
-  ladder.on('attemptEnd', (attempt) => {
-    attempts.inc({ strategy: attempt.strategy, kind: attempt.kind === 'none' ? 'ok' : attempt.kind });
-    durations.observe({ strategy: attempt.strategy }, attempt.durationMs / 1000);
-  });
+  return {
+    observe(ladder) {
+      ladder.on('stall', (stall) => stalls.inc({ strategy: stall.strategy }));
+      ladder.on('attemptEnd', (attempt) => {
+        attempts.inc({ strategy: attempt.strategy, kind: attempt.kind === 'none' ? 'ok' : attempt.kind });
+        durations.observe({ strategy: attempt.strategy }, attempt.durationMs / 1000);
+      });
+    },
+  };
+}
+
+/** Feeds one ladder's events into counters and a histogram registered on `registry`. */
+export function instrumentLadder(ladder: RemuxLadder, registry: Registry): void {
+  createRemuxMetrics(registry).observe(ladder);
 }
 
 /** Serves `registry` on `http://127.0.0.1:<port>/metrics` (port 0: any free one). */

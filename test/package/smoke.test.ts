@@ -37,6 +37,40 @@ describe('the built package', () => {
     expect(parsed.kit).toBe('function');
   });
 
+  test('ffmpeg-supervisor/bullmq loads from CommonJS and ESM, and shares the main entry\'s classes', () => {
+    const names = ['createRemuxProcessor', 'createFfmpegProcessor', 'abortJobsOnClose', 'DEFAULT_RETRY_POLICY', 'decideRetry', 'KNOWN_FAILURE_KINDS'];
+    const cjs = runNode(
+      'commonjs',
+      `const integration = require('ffmpeg-supervisor/bullmq');
+       console.log(JSON.stringify({ names: Object.keys(integration), arity: integration.createRemuxProcessor().length }));`,
+    );
+    expect(JSON.parse(cjs)).toMatchObject({ names: expect.arrayContaining(names), arity: 3 });
+    const esm = runNode(
+      'module',
+      `const integration = await import('ffmpeg-supervisor/bullmq');
+       console.log(JSON.stringify({ names: Object.keys(integration), stall: integration.decideRetry('stalled') }));`,
+    );
+    expect(JSON.parse(esm)).toMatchObject({ names: expect.arrayContaining(names), stall: 'fail' });
+  });
+
+  test.each(['commonjs', 'module'] as const)('the main entry never loads bullmq (%s), the bullmq subpath does', (inputType) => {
+    const load = inputType === 'commonjs' ? (name: string) => `require('${name}')` : (name: string) => `await import('${name}')`;
+    const loaded = (name: string) =>
+      runNode(
+        inputType,
+        `const { createRequire } = require_('node:module');
+         ${load(name)};
+         const cache = createRequire(process.cwd() + '/').cache;
+         console.log(Object.keys(cache).some((file) => /[\\/]node_modules[\\/](bullmq|ioredis)[\\/]/.test(file)));`.replace(
+          'require_',
+          inputType === 'commonjs' ? 'require' : '(await import("node:module")).createRequire(import.meta.url)',
+        ),
+      );
+    expect(loaded('ffmpeg-supervisor')).toBe('false');
+    expect(loaded('ffmpeg-supervisor/testing')).toBe('false');
+    expect(loaded('ffmpeg-supervisor/bullmq')).toBe('true');
+  });
+
   test('the CLI binary starts and reports its version', () => {
     const version = execFileSync(process.execPath, ['dist/cli/main.js', '--version'], { cwd: root, encoding: 'utf8' }).trim();
     expect(version).toMatch(/\d+\.\d+\.\d+/);
