@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../supervisor/describe-value.js';
 
 /**
  * How long to wait before a restart: exponential, capped, with jitter. Plain data; the delay is

@@ -1,6 +1,6 @@
 import { type Clock, FfmpegSupervisor, type FfmpegSupervisorOptions, systemClock } from '../supervisor/index.js';
 import { type BackoffPolicy, resolveBackoff } from './backoff.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../supervisor/describe-value.js';
 import { type RestartBudget, resolveRestartBudget } from './restart-budget.js';
 import { type RestartReason, resolveRestartOn } from './restart-policy.js';
 import type { ServiceAttempt } from './types.js';

@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../supervisor/describe-value.js';
 
 /**
  * At most `count` restarts within any `windowMs` (systemd's `StartLimitBurst` within

@@ -1,5 +1,5 @@
 import type { OutcomeReason } from '../supervisor/index.js';
-import { describeValue } from './describe-value.js';
+import { describeValue } from '../supervisor/describe-value.js';
 
 /**
  * Why an attempt ended, as the restart policy sees it: the supervisor's outcome reason, or

@@ -28,7 +28,7 @@ import { MAX_LINE_LENGTH } from '../../src/supervisor/line-splitter.js';
 import type { SpawnFunction } from '../../src/supervisor/options.js';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { ERROR_WRITING_TRAILER } from '../../src/testing/scenario/ffmpeg-messages.js';
-import { scenarios, UNRECOGNIZED_OPTION_STDERR } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import { scenarios, UNRECOGNIZED_OPTION_STDERR } from '../../src/testing/scenario/builders.js';
 import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import { createTempDir, ffprobeJson, generateTs, NPM_FFMPEG_PATH, removeTempDir, STATIC_BUILD_ENV } from '../helpers/media.js';
 import { isProcessAlive, waitForProcessGone, waitUntilBlockedInPipeRead } from '../helpers/processes.js';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { scenarios } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
 import type { HostConfig } from '../fixtures/host-program.js';
 import { createTempDir, generateTs, removeTempDir } from '../helpers/media.js';
 import { isSameProcessAlive, type ProcessIdentity } from '../helpers/resources.js';

@@ -21,7 +21,7 @@ import type { FfmpegOutcome } from '../../src/supervisor/outcome.js';
 import type { FfmpegSupervisorOptions } from '../../src/supervisor/options.js';
 import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { NON_MONOTONIC_DTS } from '../../src/testing/scenario/ffmpeg-messages.js';
-import { scenarios } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
 import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import type { HostConfig } from '../fixtures/host-program.js';
 import { createTempDir, generateTs, NPM_FFMPEG_PATH, removeTempDir, STATIC_BUILD_ENV } from '../helpers/media.js';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { RemuxError } from '../../src/remux/errors.js';
 import { RemuxLadder } from '../../src/remux/ladder.js';
 import { ERROR_WRITING_TRAILER, NON_MONOTONIC_DTS, PES_PACKET_SIZE_MISMATCH } from '../../src/testing/scenario/ffmpeg-messages.js';
-import { scenarios } from '../../src/testing/subprocess/fake-ffmpeg.js';
+import { scenarios } from '../../src/testing/scenario/builders.js';
 import type { FakeFfmpegScenario } from '../../src/testing/scenario/format.js';
 import { createTempDir, generateTs, NPM_FFMPEG_PATH, removeTempDir, STATIC_BUILD_ENV } from '../helpers/media.js';
 import { ffmpeg, RECORDINGS } from '../helpers/recordings.js';

@@ -6,7 +6,8 @@ import { IN_PROCESS_SPAWN, type SpawnFunction } from '../../supervisor/options.j
 import { isFfprobeCall } from '../scenario/command-line.js';
 import { FakeChildProcess } from './fake-child-process.js';
 import type { FakeFfmpegScenario } from '../scenario/format.js';
-import { describeValue, validateScenario } from '../scenario/validate.js';
+import { describeValue } from '../../supervisor/describe-value.js';
+import { validateScenario } from '../scenario/validate.js';
 
 /** Options of {@link createFakeSpawn}. */
 export interface CreateFakeSpawnOptions {

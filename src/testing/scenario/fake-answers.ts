@@ -1,6 +1,7 @@
 /**
  * Calls the fake answers at once instead of playing the scenario: ffprobe, `-version`,
- * `-h long` (what capability probes read) and an option this build does not have. Pure.
+ * `-encoders` and `-h long` (what capability probes read) and an option this build does not
+ * have. Pure.
  */
 import { isFfprobeCall, lastPathArgument } from './command-line.js';
 import { renderProbeJson } from './fake-ffprobe.js';
@@ -19,6 +20,8 @@ const HELP_FLAGS = ['-h', '-help', '--help', '-?'];
 export function answerWithoutPlaying(scenario: FakeFfmpegScenario, file: string, args: readonly string[]): ImmediateAnswer | undefined {
   if (isFfprobeCall(file, args)) return { exitCode: 0, stdout: renderProbeJson(scenario.probe, lastPathArgument(args)), stderr: '' };
   if (args.includes('-version')) return { exitCode: 0, stdout: versionText(scenario), stderr: '' };
+  // Like ffmpeg: the banner on stderr, the list on stdout, and nothing after `-encoders` is read.
+  if (args.includes('-encoders')) return { exitCode: 0, stdout: encodersText(scenario), stderr: versionText(scenario) };
   if (args.some((arg) => HELP_FLAGS.includes(arg))) return { exitCode: 0, stdout: helpText(scenario), stderr: '' };
   const unsupported = unsupportedOption(scenario, args);
   if (unsupported === undefined) return undefined;
@@ -40,6 +43,18 @@ function versionText(scenario: FakeFfmpegScenario): string {
     'configuration: --fake',
     'libavutil      57. 28.100 / 57. 28.100',
     'libavformat    59. 27.100 / 59. 27.100',
+    '',
+  ].join('\n');
+}
+
+function encodersText(scenario: FakeFfmpegScenario): string {
+  const encoders = scenario.capabilities?.encoders ?? ['libx264', 'aac'];
+  return [
+    'Encoders:',
+    ' V..... = Video',
+    ' A..... = Audio',
+    ' ------',
+    ...encoders.map((name) => ` ${name === 'aac' ? 'A' : 'V'}....D ${name.padEnd(20)} ${name} (fake)`),
     '',
   ].join('\n');
 }

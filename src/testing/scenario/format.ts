@@ -12,7 +12,13 @@ export interface FakeFfmpegScenario {
   /** Before the first step, spawn a grandchild that inherits stdout, stderr and the progress fd and sleeps this long (ms). */
   readonly grandchildHoldsPipesMs?: number;
   /** Answers for `-version` / `-h long`, so capability probes see this build. */
-  readonly capabilities?: { readonly version?: string; readonly statsPeriod?: boolean; readonly fpsMode?: boolean };
+  readonly capabilities?: {
+    readonly version?: string;
+    readonly statsPeriod?: boolean;
+    readonly fpsMode?: boolean;
+    /** What `-encoders` lists. @default ['libx264', 'aac'] */
+    readonly encoders?: readonly string[];
+  };
   /** Write `ready pid=<pid>` on stderr once the signal handlers are installed. @default true */
   readonly announceReady?: boolean;
   /**

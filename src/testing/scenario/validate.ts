@@ -1,4 +1,5 @@
 import type { FakeFfmpegScenario, FakeStep } from './format.js';
+import { describeValue } from '../../supervisor/describe-value.js';
 
 const STEP_KEYS = ['wait', 'progress', 'advance', 'frozen', 'stderr', 'stderrFlood', 'stdout', 'writeOutput', 'writeOutputText', 'exit', 'crash', 'hang'];
 
@@ -28,10 +29,3 @@ export function validateScenario(scenario: FakeFfmpegScenario, { name = 'scenari
   }
 }
 
-export function describeValue(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}

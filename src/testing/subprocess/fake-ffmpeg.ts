@@ -6,9 +6,6 @@ import type { FakeFfmpegScenario } from '../scenario/format.js';
 import { bundleRunnerSource } from './bundle-runner-source.js';
 import { validateScenario } from '../scenario/validate.js';
 
-// The builders lived here first; existing imports of them keep working.
-export { type CompletesOptions, type FakePacing, scenarios, UNRECOGNIZED_OPTION_STDERR } from '../scenario/builders.js';
-
 /** A fake ffmpeg on disk: pass `path` as `ffmpegPath`. */
 export interface FakeFfmpeg {
   /** An executable launcher script; the process it starts (same pid, via `exec`) plays the scenario. */

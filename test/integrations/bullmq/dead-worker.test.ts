@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../../src/testing/fake-ffmpeg.js';
+import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../../src/testing/index.js';
 import { createTempDir, ffprobeJson, generateTs, NPM_FFMPEG_PATH, NPM_FFPROBE_PATH, removeTempDir, SYSTEM_FFMPEG_PATH, SYSTEM_FFPROBE_PATH } from '../../helpers/media.js';
 import { killTracked, trackPid } from '../../helpers/processes.js';
 import { descendantsOf, type ProcessInfo, waitUntilGone } from './procs.js';

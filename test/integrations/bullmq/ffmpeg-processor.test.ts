@@ -4,8 +4,8 @@ import { abortJobsOnClose } from '../../../src/integrations/bullmq/abort-on-clos
 import { kindOfFailureReason } from '../../../src/integrations/bullmq/failure-reason.js';
 import { createFfmpegProcessor } from '../../../src/integrations/bullmq/ffmpeg-processor.js';
 import { createRemuxProcessor } from '../../../src/integrations/bullmq/remux-processor.js';
-import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../../src/testing/fake-ffmpeg.js';
-import type { FakeFfmpegScenario } from '../../../src/testing/scenario.js';
+import { createFakeFfmpeg, type FakeFfmpeg, scenarios } from '../../../src/testing/index.js';
+import type { FakeFfmpegScenario } from '../../../src/testing/index.js';
 import { killTracked } from '../../helpers/processes.js';
 import { REDIS_SERVER_PATH, REDIS_SKIP_NOTE, type RedisServer, startRedisServer } from './redis-server.js';
 

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { parseCapabilities } from '../../../src/supervisor/capabilities.js';
-import { createFakeFfmpeg, scenarios, type FakeFfmpeg } from '../../../src/testing/subprocess/fake-ffmpeg.js';
+import { parseCapabilities, probeCapabilities } from '../../../src/supervisor/capabilities.js';
+import { scenarios } from '../../../src/testing/scenario/builders.js';
+import { createFakeFfmpeg, type FakeFfmpeg } from '../../../src/testing/subprocess/fake-ffmpeg.js';
 import type { FakeFfmpegScenario } from '../../../src/testing/scenario/format.js';
 import { isProcessAlive, killTracked, processGroupOf, trackPid, waitForProcessGone } from '../../helpers/processes.js';
 
@@ -171,6 +172,14 @@ describe('capability probe answers', () => {
     expect(help.stdout).toMatch(/^-progress url /m);
     expect(help.stdout).toMatch(/^-vsync /m);
     expect(parseCapabilities(version.stdout, help.stdout)).toEqual(expected);
+  });
+
+  test.each([
+    [undefined, { version: 'fake-5.1', hasFpsMode: true, encoders: ['libx264', 'aac'] }],
+    [{ version: '5.1.9-0+deb12u1', encoders: ['libx264', 'h264_vaapi', 'aac'] }, { version: '5.1.9-0+deb12u1', hasFpsMode: true, encoders: ['libx264', 'h264_vaapi', 'aac'] }],
+  ])('probeCapabilities() reads the version and the encoder list from the fake (capabilities %j)', async (capabilities, expected) => {
+    const fake = makeFake({ steps: [{ exit: 9 }], capabilities });
+    expect(await probeCapabilities(fake.path)).toEqual(expected);
   });
 
   test.each(['stats_period', 'fps_mode'])('rejects -%s like an old build when it lacks it', async (option) => {
