@@ -10,10 +10,11 @@ import { FfmpegSupervisor } from '../../src/supervisor/supervisor.js';
 import { createTempDir, ffprobeJson, removeTempDir, SYSTEM_FFMPEG_PATH } from '../helpers/media.js';
 import { ffmpeg } from '../helpers/recordings.js';
 import { rejectionOf } from '../helpers/rejection.js';
+import type { RemuxError } from '../../src/remux/errors.js';
 
 // The +faststart pass rewrites the whole MP4 after ffmpeg's last progress block. On slow
 // storage (writes throttled to 2 MB/s by an LD_PRELOAD shim: Debian's dynamic ffmpeg only, the
-// 2018 build is static) that silence lasts about 2 s for a 3 MB file, twice the stall timeout.
+// 2018 build is static) that silence lasts well over the 1 s stall timeout for a 2.4 MB file.
 
 const STALL_TIMEOUT_MS = 1_000;
 let dir: string;
@@ -63,4 +64,28 @@ test.skipIf(SYSTEM_FFMPEG_PATH === undefined)('the ladder counts the rewrite\'s 
   const probe = await ffprobeJson(output);
   expect(Number(probe.format['duration'])).toBeGreaterThan(19.5);
   expect(existsSync(output)).toBe(true);
+}, 60_000);
+
+test.skipIf(SYSTEM_FFMPEG_PATH === undefined)('an ffmpeg stuck in the rewrite (its storage stops answering) is still stopped within the stated bound', async (context) => {
+  if (!shim) context.skip();
+  const output = join(dir, 'stuck.mp4');
+  // The main pass writes about 2.4 MB; the rewrite hangs once 3.2 MB have been written in all.
+  const env = { ...slowEnv(), SLOW_WRITE_BPS: '4000000', HANG_WRITE_AFTER: '3200000' };
+  const killGraceMs = 500;
+  const ladder = new RemuxLadder({ ffmpegPath: SYSTEM_FFMPEG_PATH, env, stallTimeoutMs: STALL_TIMEOUT_MS, startupGraceMs: 10_000, killGraceMs });
+  const stalls: Array<{ stalledForMs: number; done: boolean | undefined; outTimeUs: number | undefined; at: number }> = [];
+  ladder.on('stall', (stall) =>
+    stalls.push({ stalledForMs: stall.stalledForMs, done: stall.lastProgress?.done, outTimeUs: stall.lastOutTimeUs, at: Date.now() }),
+  );
+  const error = await rejectionOf<RemuxError>(ladder.remux({ inputs: [recording], output }));
+  const settledAt = Date.now();
+  expect(error.kind).toBe('stalled');
+  expect(stalls).toHaveLength(1);
+  expect(stalls[0]?.done).toBe(false); // after the last progress block, before progress=end: the rewrite
+  expect(stalls[0]?.outTimeUs).toBeGreaterThan(19_000_000); // the main pass had muxed all 20 s
+  // README: at most stallTimeoutMs + min(1 s, stallTimeoutMs / 4) + 1 s after the last write (generous here for a busy machine).
+  expect(stalls[0]?.stalledForMs).toBeLessThan(STALL_TIMEOUT_MS + STALL_TIMEOUT_MS / 4 + 1_000 + 1_000);
+  expect(settledAt - (stalls[0]?.at ?? 0)).toBeLessThan(killGraceMs + 2_000); // SIGTERM is not enough: SIGKILL, reaped
+  expect(error.attempts[0]?.outcome).toMatchObject({ reason: 'stalled', forcedKill: true });
+  expect(existsSync(output)).toBe(false);
 }, 60_000);
