@@ -132,10 +132,17 @@ export const RECORDINGS = {
     writeFileSync(path, Buffer.concat([readFileSync(first), readFileSync(second)]));
     return path;
   },
-  /** MPEG-2 576i-style interlaced (top field first), MP2 audio. */
+  /**
+   * MPEG-2 interlaced, top field first, with real field motion: a 50 fps source woven into
+   * 25 fps frames (`tinterlace`), so an encoder that ignores the fields leaves every frame combed.
+   */
   async interlacedMpeg2(dir: string): Promise<string> {
     const path = join(dir, 'interlaced-mpeg2.ts');
-    await ffmpeg([...video(3, '352x288'), ...tone(3), '-c:v', 'mpeg2video', '-flags', '+ilme+ildct', '-top', '1', '-b:v', '2M', '-c:a', 'mp2', '-f', 'mpegts', `file:${path}`]);
+    await ffmpeg([
+      '-f', 'lavfi', '-i', 'testsrc2=duration=3:size=352x288:rate=50', ...tone(3),
+      '-vf', 'tinterlace=mode=interleave_top,setfield=tff', '-c:v', 'mpeg2video', '-flags', '+ilme+ildct', '-top', '1', '-b:v', '4M',
+      '-c:a', 'mp2', '-f', 'mpegts', `file:${path}`,
+    ]);
     return path;
   },
   /** MPEG-2 4:2:2 (contribution feeds). */
@@ -186,3 +193,15 @@ export const RECORDINGS = {
     return path;
   },
 } as const;
+
+/** ffmpeg's `idet` verdict over a file's frames (multi-frame detection): how many look interlaced. */
+export async function detectInterlacing(path: string): Promise<{ interlaced: number; progressive: number }> {
+  if (GENERATOR_FFMPEG === undefined) throw new Error('no ffmpeg binary');
+  const { stderr } = await execFileAsync(GENERATOR_FFMPEG, ['-hide_banner', '-nostdin', '-i', `file:${path}`, '-vf', 'idet', '-an', '-f', 'null', '-'], {
+    timeout: 60_000,
+    env: STATIC_BUILD_ENV,
+  });
+  const match = /Multi frame detection: TFF:\s*(\d+) BFF:\s*(\d+) Progressive:\s*(\d+)/.exec(stderr);
+  if (!match) throw new Error(`idet printed no verdict: ${stderr.slice(-500)}`);
+  return { interlaced: Number(match[1]) + Number(match[2]), progressive: Number(match[3]) };
+}

@@ -198,7 +198,7 @@ test(`case 24: ladder soak: ${LADDER_JOBS} remuxes into one directory, ${LADDER_
   const writesGood = scenarios.completes({ blocks: 2, everyMs: 5, outputFrom: goodMp4 });
   const kinds: readonly LadderKind[] = [
     { name: 'success', routes: [], otherwise: writesGood },
-    { name: 'dts, then fallback', routes: [{ marker: '-ss', scenario: scenarios.failsWith({ stderr: [NON_MONOTONIC_DTS], exitCode: 1 }) }], otherwise: writesGood },
+    { name: 'dts, then fallback', routes: [{ marker: 'asetpts=PTS-STARTPTS,aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo', scenario: scenarios.failsWith({ stderr: [NON_MONOTONIC_DTS], exitCode: 1 }) }], otherwise: writesGood },
     { name: 'stall', routes: [], otherwise: { steps: [{ advance: { count: 1, everyMs: 5 } }, { writeOutputText: 'partial' }, { hang: true }] }, failsWith: 'stalled', quickStall: true },
     { name: 'abort', routes: [], otherwise: { steps: [{ writeOutputText: 'partial' }, { advance: { count: 1, everyMs: 5 } }, { hang: true }] }, abort: true, failsWith: 'aborted' },
     { name: 'exit 0, broken output', routes: [], otherwise: scenarios.completes({ blocks: 1, outputText: 'not an mp4' }), failsWith: 'output_invalid' },

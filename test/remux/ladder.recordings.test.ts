@@ -5,7 +5,7 @@ import type { RemuxError } from '../../src/remux/errors.js';
 import { RemuxLadder } from '../../src/remux/ladder.js';
 import type { RemuxResult } from '../../src/remux/ladder-types.js';
 import { createTempDir, FFMPEG_BINARIES, ffprobeJson, removeTempDir } from '../helpers/media.js';
-import { RECORDINGS } from '../helpers/recordings.js';
+import { detectInterlacing, RECORDINGS } from '../helpers/recordings.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
 // What real recordings contain, made by the tests (see test/helpers/recordings.ts), through the
@@ -128,6 +128,14 @@ describe.each(binaries)('real recordings through the ladder ($name)', ({ name: b
     expect(results['mp4']?.attempts[0]?.args.join(' ')).toContain('-c:a:0 copy');
     expect(results['mkv']?.attempts[0]?.args).not.toContain('-fflags');
   });
+
+  test('the interlaced source is deinterlaced: idet finds the source combed and the output progressive', async () => {
+    const source = await detectInterlacing(media['interlaced'] as string);
+    expect(source.interlaced).toBeGreaterThan(0.9 * (source.interlaced + source.progressive));
+    const output = results['interlaced']?.output as string;
+    const made = await detectInterlacing(output);
+    expect(made.progressive).toBeGreaterThan(0.8 * (made.interlaced + made.progressive)); // measured: 71 of 75 frames
+  }, 60_000);
 
   test("audioTracks 'all' keeps the description track too, main first, languages carried", async () => {
     const output = join(dir, `all-tracks-${Math.random().toString(36).slice(2)}.mp4`);
