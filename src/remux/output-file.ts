@@ -27,7 +27,10 @@ export interface OutputExpectations {
 /** What is wrong with an output, and whether another rung can fix it. */
 export interface OutputProblem {
   readonly message: string;
-  /** A late, short or missing picture: a copy rung may have lost it, transcode can rebuild it. */
+  /**
+   * A late, short or missing picture, or a hole kept in the timeline: a copy rung may have
+   * lost the picture or kept the timestamps, transcode rebuilds both.
+   */
   readonly picture: boolean;
 }
 
@@ -35,13 +38,17 @@ export interface OutputProblem {
 const MIN_DURATION_SHARE = 0.5;
 /** The picture may start at most this long after the sound. */
 export const MAX_PICTURE_DELAY_SEC = 1;
+/** The timeline may outlast its longest track by this factor plus {@link TIMELINE_SLACK_SEC}: more is a kept timestamp jump. */
+const MAX_TIMELINE_STRETCH = 1.5;
+const TIMELINE_SLACK_SEC = 5;
 
 /**
  * Pure: why a probed output is not a complete, playable file, or `undefined` when it is.
  * Exit 0 alone proves nothing (ffmpeg 5.1 exits 0 after `Error writing trailer`). Checks, in
  * order: size, readable MP4, video present, audio tracks, a duration, the picture starting
  * within {@link MAX_PICTURE_DELAY_SEC} of the sound, a video track at least half as long as
- * the audio, and at least half the expected duration.
+ * the audio, a timeline not much longer than its longest track, and at least half the expected
+ * duration.
  */
 export function findOutputProblem(probe: ProbeResult, sizeBytes: number, expected: OutputExpectations): string | undefined {
   return checkOutput(probe, sizeBytes, expected)?.message;
@@ -71,6 +78,10 @@ export function checkOutput(probe: ProbeResult, sizeBytes: number, expected: Out
     if (videoSec !== undefined && audioSec > 2 && videoSec < audioSec * MIN_DURATION_SHARE) {
       return problem(`the video lasts ${videoSec.toFixed(1)} s of the sound's ${audioSec.toFixed(1)} s`, true);
     }
+  }
+  const longestTrackSec = Math.max(0, ...streams.map((s) => s.durationSec ?? 0));
+  if (longestTrackSec > 0 && probe.durationSec > longestTrackSec * MAX_TIMELINE_STRETCH + TIMELINE_SLACK_SEC) {
+    return problem(`the timeline runs ${probe.durationSec.toFixed(1)} s for ${longestTrackSec.toFixed(1)} s of media: a timestamp jump was kept`, true);
   }
   if (expected.expectedDurationSec !== undefined && probe.durationSec < expected.expectedDurationSec * MIN_DURATION_SHARE) {
     return problem(`the output lasts ${probe.durationSec.toFixed(1)} s of an expected ${expected.expectedDurationSec.toFixed(1)} s`);

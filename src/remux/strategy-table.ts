@@ -19,7 +19,9 @@ export interface StrategySpec {
   readonly notes: readonly string[];
 }
 
-const TOLERANT_INPUT = ['-fflags', '+genpts+discardcorrupt+igndts', '-err_detect', 'ignore_err'];
+const TOLERANT_INPUT = ['-fflags', '+genpts+discardcorrupt', '-err_detect', 'ignore_err'];
+/** `+igndts` also turns off ffmpeg's correction of MPEG-TS timestamp jumps: only after a DTS failure. */
+const DTS_IGNORING_INPUT = ['-fflags', '+genpts+discardcorrupt+igndts', '-err_detect', 'ignore_err'];
 const SIMPLE_AUDIO_FILTER = 'aresample=async=1:first_pts=0,aformat=channel_layouts=stereo';
 
 /**
@@ -42,20 +44,20 @@ export const STRATEGY_TABLE: readonly StrategySpec[] = Object.freeze([
       '-avoid_negative_ts make_zero is a muxer option: placed after -i (before -i it was a no-op)',
       '-async 1 from the source system is dropped: byte-identical output with and without it (clean input and a 1.5 s audio gap, both test builds); the aresample filter does the work',
       'no -vsync: with -c:v copy it is a no-op',
+      'no +igndts: it turns off ffmpeg\'s correction of MPEG-TS timestamp jumps (two recordings joined kept a 990 s hole in the timeline with it, 10 s without, on ffmpeg 5.1)',
     ],
   },
   {
     strategy: 'fallback',
-    summary: 'copy the video, interleave strictly, simpler audio resync',
-    inputFlags: TOLERANT_INPUT,
+    summary: 'copy the video ignoring DTS, interleave strictly, simpler audio resync',
+    inputFlags: DTS_IGNORING_INPUT,
     videoArgs: ['-c:v', 'copy'],
     constantFrameRate: false,
     audioFilter: SIMPLE_AUDIO_FILTER,
     muxerFlags: ['-max_interleave_delta', '0', '-avoid_negative_ts', 'make_zero'],
     notes: [
-      'tried after a timestamp failure of default (non-monotonic DTS, unset timestamps)',
-      'tried after a timestamp failure of default, or an output whose picture starts late or is missing',
-      'differs from default by -max_interleave_delta 0 and the simpler audio filter',
+      'tried after a timestamp failure of default (non-monotonic DTS, unset timestamps), or an output whose picture starts late or is missing',
+      'differs from default by +igndts, -max_interleave_delta 0 and the simpler audio filter',
       'the source system also passed -vsync cfr here: a no-op with -c:v copy (byte-identical output)',
     ],
   },

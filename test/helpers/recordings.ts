@@ -122,13 +122,16 @@ export const RECORDINGS = {
     await ffmpeg([...video(10), ...tone(10), ...x264(), '-c:a', 'mp2', '-output_ts_offset', '95440', '-f', 'mpegts', `file:${path}`]);
     return path;
   },
-  /** Two 4 s recordings joined byte for byte, the second 1,000 s later on the clock. */
+  /**
+   * Two 4 s recordings joined byte for byte, the second 1,000 s later on the clock. With
+   * B-frames, as broadcast H.264 has: a copy with `+igndts` then keeps the 990 s hole.
+   */
   async timestampJump(dir: string): Promise<string> {
     const first = join(dir, 'jump-a.ts');
     const second = join(dir, 'jump-b.ts');
     const path = join(dir, 'timestamp-jump.ts');
-    await ffmpeg([...video(4), ...tone(4), ...x264(), '-c:a', 'mp2', '-f', 'mpegts', `file:${first}`]);
-    await ffmpeg([...video(4), ...tone(4), ...x264(), '-c:a', 'mp2', '-output_ts_offset', '1000', '-f', 'mpegts', `file:${second}`]);
+    await ffmpeg([...video(4), ...tone(4), ...x264(), '-bf', '2', '-c:a', 'mp2', '-f', 'mpegts', `file:${first}`]);
+    await ffmpeg([...video(4), ...tone(4), ...x264(), '-bf', '2', '-c:a', 'mp2', '-output_ts_offset', '1000', '-f', 'mpegts', `file:${second}`]);
     writeFileSync(path, Buffer.concat([readFileSync(first), readFileSync(second)]));
     return path;
   },

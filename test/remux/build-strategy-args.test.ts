@@ -43,7 +43,7 @@ describe('buildStrategyArgs: exact arguments', () => {
   test('default, file input, Debian 5.1', () => {
     expect(build('default')).toEqual([
       '-y', '-nostdin', '-hide_banner', '-loglevel', 'level+warning',
-      '-fflags', '+genpts+discardcorrupt+igndts', '-err_detect', 'ignore_err',
+      '-fflags', '+genpts+discardcorrupt', '-err_detect', 'ignore_err',
       '-i', 'file:/rec/in.ts',
       '-map', '0:v:0?', '-map', '0:a:0?',
       '-c:v', 'copy',
@@ -54,9 +54,10 @@ describe('buildStrategyArgs: exact arguments', () => {
     ]);
   });
 
-  test('fallback differs from default by -max_interleave_delta 0 and the simpler audio filter', () => {
+  test('fallback differs from default by +igndts, -max_interleave_delta 0 and the simpler audio filter', () => {
     const args = build('fallback');
     expect(args).not.toContain('-ss');
+    expect(valueAfter(args, '-fflags')).toBe('+genpts+discardcorrupt+igndts');
     expect(valueAfter(args, '-max_interleave_delta')).toBe('0');
     expect(valueAfter(args, '-filter:a:0')).toBe('aresample=async=1:first_pts=0,aformat=channel_layouts=stereo');
     expect(valueAfter(args, '-c:v')).toBe('copy');

@@ -25,6 +25,7 @@ test.each([
   ['picture 9 s after the sound (copy after a seek on a long GOP)', [video(9.03, 1), audio(0, 10)], 10, 'the picture starts 9.03 s after the sound'],
   ['no video although the input has some', [audio(0, 10)], 10, 'the output has no video stream'],
   ['a video track much shorter than the sound', [video(0, 3), audio(0, 10)], 10, 'the video lasts 3.0 s of the sound\'s 10.0 s'],
+  ['a 990 s hole kept in the timeline (two recordings joined, copied with +igndts)', [video(0.08, 10), audio(0.05, 10.04)], 1000.2, 'the timeline runs 1000.2 s for 10.0 s of media: a timestamp jump was kept'],
 ] as const)('%s → a picture problem (climbs)', (_name, streams, duration, message) => {
   expect(checkOutput(mp4([...streams], duration), 1_000, expected)).toEqual({ message, picture: true });
 });
