@@ -2,6 +2,7 @@ import type { FfmpegCapabilities } from '../supervisor/capabilities.js';
 import { withFileProtocol } from './file-protocol.js';
 import { STRATEGY_TABLE } from './strategy-table.js';
 import type { RemuxStrategy } from './types.js';
+import { DEFAULT_TRANSCODE_VIDEO_ARGS, type TranscodeVideoArgs } from './video-encoder.js';
 
 export { STRATEGY_TABLE, type StrategySpec } from './strategy-table.js';
 
@@ -28,6 +29,12 @@ export interface BuildStrategyArgsOptions {
    * @default 'level+warning'
    */
   readonly logLevel?: string;
+  /**
+   * The transcode rung's video arguments (encoder, quality, device, threads), from
+   * `transcodeVideoArgs()`. Ignored by the copy rungs.
+   * @default libx264 with the default `TranscodeOptions`
+   */
+  readonly transcodeVideo?: TranscodeVideoArgs;
 }
 
 /** The `-loglevel` used unless told otherwise: warnings, each line tagged with its level. */
@@ -60,10 +67,12 @@ export function buildStrategyArgs(strategy: RemuxStrategy, options: BuildStrateg
   // opens with up to one GOP of audio and no picture. Accepted: the first second of a DVB
   // recording is often corrupt, and this rung exists to copy, not to cut exactly.
   if (spec.seekInputSec !== undefined) args.push('-ss', String(spec.seekInputSec));
+  const transcodeVideo = strategy === 'transcode' && hasVideo ? (options.transcodeVideo ?? DEFAULT_TRANSCODE_VIDEO_ARGS) : undefined;
+  if (transcodeVideo) args.push(...transcodeVideo.beforeInput);
   args.push(...inputArgs(input));
 
   if (hasVideo) {
-    args.push('-map', '0:v:0?', '-map', '0:a:0?', ...spec.videoArgs);
+    args.push('-map', '0:v:0?', '-map', '0:a:0?', ...(transcodeVideo?.video ?? spec.videoArgs));
     // Constant frame rate matters only when encoding: ffmpeg then duplicates or drops frames
     // across the timestamp gaps of DVB recordings, keeping audio in sync and the fixed
     // 100-frame GOP a fixed duration. It is what ffmpeg's `auto` picks for MP4 today

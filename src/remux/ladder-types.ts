@@ -6,6 +6,8 @@ import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import type { FfmpegProgress } from '../supervisor/progress-parser.js';
 import type { FfmpegStall } from '../supervisor/supervisor.js';
 import type { RemuxClassification } from './classify-remux-error.js';
+import type { EncoderReport } from './encoder-fallback.js';
+import type { TranscodeOptions } from './transcode-options.js';
 import type { ProbeResult, RemuxErrorKind, RemuxStrategy, RunnableStrategyDecision, StrategyDecision } from './types.js';
 
 export interface RemuxLadderOptions {
@@ -35,6 +37,8 @@ export interface RemuxLadderOptions {
    * @default probeCapabilities(ffmpegPath), or `MODERN_FFMPEG_CAPABILITIES` when `spawn` is given
    */
   readonly capabilities?: FfmpegCapabilities;
+  /** Encoder, preset, CRF, threads and priority of the transcode rung (see `TranscodeOptions`). */
+  readonly transcode?: TranscodeOptions;
 }
 
 export interface RemuxRequest {
@@ -45,6 +49,8 @@ export interface RemuxRequest {
   readonly signal?: AbortSignal;
   /** Overall budget for probe and attempts. @default remuxDeadlineMs(total input bytes) */
   readonly timeoutMs?: number;
+  /** This request's transcode settings, over the ladder's `transcode` option. */
+  readonly transcode?: TranscodeOptions;
 }
 
 /** One strategy run, as reported in results, errors and the `attemptEnd` event. */
@@ -59,6 +65,8 @@ export interface RemuxAttempt {
   readonly stderrTail: string;
   /** The supervisor's error when the run did not complete (its `cause` holds an abort's reason). */
   readonly error: FfmpegError | undefined;
+  /** Transcode attempts: the encoder that ran, and the ones left before it and why. */
+  readonly encoder?: EncoderReport;
 }
 
 export interface RemuxResult {
@@ -69,13 +77,16 @@ export interface RemuxResult {
   /** The probe of each input part, in order. */
   readonly probes: readonly ProbeResult[];
   readonly durationMs: number;
+  /** When the video was transcoded: the encoder that ran, and the ones left before it and why. */
+  readonly encoder?: EncoderReport;
 }
 
 export interface RemuxLadderEvents {
   /** The probe decided. */
   decision: (decision: StrategyDecision) => void;
   /** A strategy starts. */
-  attempt: (attempt: { readonly strategy: RemuxStrategy; readonly args: readonly string[]; readonly index: number }) => void;
+  /** A strategy starts (for a transcode, once per encoder tried: `encoder` says which, and what was left). */
+  attempt: (attempt: { readonly strategy: RemuxStrategy; readonly args: readonly string[]; readonly index: number; readonly encoder?: EncoderReport }) => void;
   /** A strategy ended (with its outcome and classification). */
   attemptEnd: (attempt: RemuxAttempt) => void;
   progress: (progress: FfmpegProgress & { readonly strategy: RemuxStrategy }) => void;

@@ -20,6 +20,11 @@ import { type ProbeMediaOptions, probeMedia } from './probe-media.js';
 import { type FailRemux, requireDirectory, totalSizeOf, validateRequest } from './remux-request.js';
 import { writeFailureSidecar, writeSuccessSidecars } from './sidecars.js';
 import { remuxDeadlineMs } from './remux-deadline.js';
+import type { EncoderReport } from './encoder-fallback.js';
+import { lowerProcessPriority } from './process-priority.js';
+import { runTranscodeAttempt } from './transcode-attempt.js';
+import { resolveTranscodeOptions } from './transcode-options.js';
+import type { TranscodeVideoArgs } from './video-encoder.js';
 import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
 
 /** stderr lines the classifier may need, kept from the whole run (the tail alone can miss them). */
@@ -38,12 +43,14 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     super();
     // Validate the supervisor options up front, so a bad value fails here and not mid-remux.
     resolveSupervisorOptions({ args: [], ...pickSupervisorOptions(options) });
+    resolveTranscodeOptions(options.transcode);
     this.#options = options;
     this.#clock = options.clock === undefined ? systemClock : validateClock(options.clock);
   }
 
   async remux(request: RemuxRequest): Promise<RemuxResult> {
     const { inputs, output } = validateRequest(request);
+    const transcode = resolveTranscodeOptions(this.#options.transcode, request.transcode, 'request.transcode');
     const startedAt = this.#clock.now();
     const attempts: RemuxAttempt[] = [];
     const fail = (kind: RemuxError['kind'], message: string, extra: { outcome?: FfmpegOutcome; cause?: unknown } = {}) =>
@@ -81,26 +88,28 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
         const temp = tempPathFor(output);
         const unregisterTemp = registerTempFile(temp);
         try {
-          const args = buildStrategyArgs(strategy, {
-            input,
-            output: temp,
-            capabilities,
-            hasVideo: decision.hasVideo,
-            logLevel: this.#options.logLevel,
-          });
-          const attempt = await this.#runAttempt(strategy, args, attempts.length, {
-            ffmpegPath,
-            signal: request.signal,
-            timeoutMs: remainingMs(),
-            expectedDurationSec: expectedOutputSec(expectedDurationSec, strategy),
-          });
+          const rung: RemuxStrategy = strategy;
+          const runOnce = (transcodeVideo?: TranscodeVideoArgs, encoder?: EncoderReport) => {
+            const args = buildStrategyArgs(rung, { input, output: temp, capabilities, hasVideo: decision.hasVideo, logLevel: this.#options.logLevel, transcodeVideo });
+            return this.#runAttempt(rung, args, attempts.length, {
+              ffmpegPath,
+              signal: request.signal,
+              timeoutMs: remainingMs(),
+              expectedDurationSec: expectedOutputSec(expectedDurationSec, rung),
+              nice: rung === 'transcode' && !injected ? transcode.nice : undefined,
+            }, encoder);
+          };
+          // The transcode rung may start a hardware encoder that falls back to libx264 within the attempt.
+          const attempt = rung === 'transcode' && decision.hasVideo
+            ? await runTranscodeAttempt({ settings: transcode, ffmpegPath, capabilities, canReadEncoderList: !injected }, runOnce)
+            : await runOnce();
           const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, ffprobePath, decision, probes, expectedDurationSec, request.signal, remainingMs) : attempt;
           attempts.push(checked);
           this.emit('attemptEnd', checked);
           if (checked.kind === 'none') {
             await rename(temp, output);
             if (this.#options.sidecars) await writeSuccessSidecars(output, checked, decision);
-            return { output, strategy, decision, attempts, probes, durationMs: this.#clock.now() - startedAt };
+            return { output, strategy, decision, attempts, probes, durationMs: this.#clock.now() - startedAt, ...(checked.encoder ? { encoder: checked.encoder } : {}) };
           }
           strategy = nextStrategy(strategy, checked);
           if (!strategy) throw this.#failure(checked, attempts);
@@ -146,9 +155,10 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     strategy: RemuxStrategy,
     args: string[],
     index: number,
-    run: { ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; expectedDurationSec: number | undefined },
+    run: { ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; expectedDurationSec: number | undefined; nice: number | undefined },
+    encoder?: EncoderReport,
   ): Promise<RemuxAttempt> {
-    this.emit('attempt', { strategy, args, index });
+    this.emit('attempt', { strategy, args, index, ...(encoder ? { encoder } : {}) });
     const supervisor = new FfmpegSupervisor({
       ...pickSupervisorOptions(this.#options),
       ffmpegPath: run.ffmpegPath,
@@ -158,6 +168,8 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       expectedDurationUs: run.expectedDurationSec === undefined ? undefined : Math.round(run.expectedDurationSec * 1e6),
     });
     const classifierLines: string[] = [];
+    const { nice } = run;
+    if (nice !== undefined) supervisor.on('spawn', ({ pid }) => pid !== undefined && lowerProcessPriority(pid, nice));
     supervisor.on('progress', (progress) => this.emit('progress', { ...progress, strategy }));
     supervisor.on('stall', (stall) => this.emit('stall', { ...stall, strategy }));
     supervisor.on('stderr', (line) => {
@@ -180,6 +192,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       durationMs: outcome.durationMs,
       stderrTail: outcome.stderrTail,
       error,
+      ...(encoder ? { encoder } : {}),
     };
   }
 
