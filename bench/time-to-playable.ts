@@ -12,12 +12,15 @@
  * start (no device, no driver: the case here) to the start of libx264, per encoder and for
  * `'auto'`'s first remux (which tries every listed hardware encoder).
  *
+ * Last, the resource limits' cost: the same transcode with `threads: 1` and with `nice: 19`.
+ *
  * Per run: wall time, and CPU time of every process the run started (the kernel's account of
  * reaped children, `cutime + cstime`, plus the host's own CPU for the ladder). Modes of a case
  * run one after another, never at once.
  *
  *   node --import tsx bench/time-to-playable.ts            # full (about 15–25 minutes here)
  *   node --import tsx bench/time-to-playable.ts --quick    # tiny clips, seconds
+ *   node --import tsx bench/time-to-playable.ts --only=copy,hevc,mpeg2,fallback,limits
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,11 +29,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forgetFailedEncoders } from '../src/remux/encoder-fallback.js';
 import { RemuxLadder } from '../src/remux/ladder.js';
-import { DEFAULT_TRANSCODE_OPTIONS, type VideoEncoderChoice } from '../src/remux/transcode-options.js';
+import { DEFAULT_TRANSCODE_OPTIONS, type TranscodeOptions, type VideoEncoderChoice } from '../src/remux/transcode-options.js';
 import { probeCapabilities } from '../src/supervisor/capabilities.js';
 import { killAllLiveRuns } from '../src/supervisor/host-exit.js';
 import { childrenCpuMs, hostCpuMs } from './lib/cpu.js';
-import { isQuick, printHeading, printTable } from './lib/options.js';
+import { isQuick, loadAverage, printHeading, printTable } from './lib/options.js';
 import { killGroup, onInterrupt } from './lib/processes.js';
 import { fixed, median } from './lib/stats.js';
 import { type ClipKind, generateClip, liveRunPids, loopClip, measureRun } from './lib/transcode-media.js';
@@ -41,6 +44,8 @@ const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const QUICK_SIZE = '320x240';
 
 interface Case {
+  /** Name for `--only`. */
+  readonly id: 'copy' | 'hevc' | 'mpeg2';
   readonly label: string;
   readonly kind: ClipKind;
   /** Length of the generated clip, s. */
@@ -52,15 +57,19 @@ interface Case {
 
 const CASES: readonly Case[] = isQuick
   ? [
-      { label: '1080i H.264, copy (quick: 4 s, 320x240)', kind: 'h264-1080i', clipSec: 4, loops: 1, strategy: 'default' },
-      { label: '1080p HEVC, transcode (quick: 2 s, 320x240)', kind: 'hevc-1080p', clipSec: 2, loops: 1, strategy: 'transcode' },
-      { label: '576i MPEG-2, transcode (quick: 2 s, 320x240)', kind: 'mpeg2-576i', clipSec: 2, loops: 1, strategy: 'transcode' },
+      { id: 'copy', label: '1080i H.264, copy (quick: 4 s, 320x240)', kind: 'h264-1080i', clipSec: 4, loops: 1, strategy: 'default' },
+      { id: 'hevc', label: '1080p HEVC, transcode (quick: 2 s, 320x240)', kind: 'hevc-1080p', clipSec: 2, loops: 1, strategy: 'transcode' },
+      { id: 'mpeg2', label: '576i MPEG-2, transcode (quick: 2 s, 320x240)', kind: 'mpeg2-576i', clipSec: 2, loops: 1, strategy: 'transcode' },
     ]
   : [
-      { label: '10 min 1080i H.264, copy', kind: 'h264-1080i', clipSec: 60, loops: 10, strategy: 'default' },
-      { label: '3 min 1080p HEVC, transcode', kind: 'hevc-1080p', clipSec: 20, loops: 9, strategy: 'transcode' },
-      { label: '3 min 576i MPEG-2, transcode', kind: 'mpeg2-576i', clipSec: 30, loops: 6, strategy: 'transcode' },
+      { id: 'copy', label: '10 min 1080i H.264, copy', kind: 'h264-1080i', clipSec: 60, loops: 10, strategy: 'default' },
+      { id: 'hevc', label: '3 min 1080p HEVC, transcode', kind: 'hevc-1080p', clipSec: 20, loops: 9, strategy: 'transcode' },
+      { id: 'mpeg2', label: '3 min 576i MPEG-2, transcode', kind: 'mpeg2-576i', clipSec: 30, loops: 6, strategy: 'transcode' },
     ];
+
+/** `--only=copy,hevc,…` runs a selection of the cases and of the `fallback` and `limits` sections. */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const selected = (id: string) => only === undefined || only.includes(id);
 
 interface Sample {
   readonly wallMs: number;
@@ -144,6 +153,15 @@ async function fallbackCost(dir: string, encoder: VideoEncoderChoice, rounds: nu
   return { lostMs, totalMs, left };
 }
 
+/** One transcode through the ladder with these settings: wall and CPU (the machine's other load decides what `nice` costs). */
+async function limitsCost(dir: string, input: string, transcode: TranscodeOptions): Promise<Sample> {
+  const sample = await measure(async () => {
+    await new RemuxLadder({ ffmpegPath: FFMPEG, ffprobePath: FFPROBE, transcode }).remux({ inputs: [input], output: join(dir, 'limits.mp4') });
+  });
+  rmSync(join(dir, 'limits.mp4'), { force: true });
+  return sample;
+}
+
 async function main(): Promise<void> {
   printHeading('time to playable: ladder and CLI against a hand-written ffmpeg command');
   if (!existsSync(FFMPEG) || !existsSync(FFPROBE)) {
@@ -161,7 +179,7 @@ async function main(): Promise<void> {
   try {
     await probeCapabilities(FFMPEG); // a long-lived host has probed its binary once already
     const rows: (string | number)[][] = [['case', 'rung', 'hand wall s', 'ladder wall s', 'CLI wall s', 'ladder/hand wall', 'CLI/hand wall', 'hand CPU s', 'ladder CPU s', 'CLI CPU s', 'ladder/hand CPU', 'CLI/hand CPU', 'hand × real time']];
-    for (const testCase of CASES) {
+    for (const testCase of CASES.filter((entry) => selected(entry.id))) {
       const { hand, ladder, cli, mediaSec, strategy } = await runCase(dir, testCase);
       const ratio = (sample: Sample | undefined, key: keyof Sample) => (sample ? fixed(sample[key] / hand[key], 3) : 'n/a');
       const seconds = (sample: Sample | undefined, key: keyof Sample) => (sample ? fixed(sample[key] / 1000, 2) : 'n/a');
@@ -172,21 +190,38 @@ async function main(): Promise<void> {
       console.log(`${testCase.label}: done`);
     }
     console.log('');
-    printTable(rows);
-
-    const rounds = isQuick ? 1 : 5;
-    console.log(`\nHardware fallback cost (2 s 320x240 HEVC, ${rounds} round(s); median ms):\n`);
-    const fallbackRows: (string | number)[][] = [['encoder', 'lost before libx264 starts', 'whole remux', 'left']];
-    for (const encoder of ['h264_vaapi', 'h264_nvenc', 'h264_qsv', 'auto', 'libx264'] as const) {
-      const cost = await fallbackCost(dir, encoder, rounds);
-      fallbackRows.push([encoder, fixed(median(cost.lostMs), 1), fixed(median(cost.totalMs), 1), cost.left || '—']);
-    }
-    printTable(fallbackRows);
+    if (rows.length > 1) printTable(rows);
+    if (selected('fallback')) await printFallbackCost(dir);
+    if (selected('limits')) await printLimitsCost(dir);
   } finally {
     removeHandlers();
     forgetFailedEncoders();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function printFallbackCost(dir: string): Promise<void> {
+  const rounds = isQuick ? 1 : 5;
+  console.log(`\nHardware fallback cost (2 s 320x240 HEVC, ${rounds} round(s); median ms):\n`);
+  const fallbackRows: (string | number)[][] = [['encoder', 'lost before libx264 starts', 'whole remux', 'left']];
+  for (const encoder of ['h264_vaapi', 'h264_nvenc', 'h264_qsv', 'auto', 'libx264'] as const) {
+    const cost = await fallbackCost(dir, encoder, rounds);
+    fallbackRows.push([encoder, fixed(median(cost.lostMs), 1), fixed(median(cost.totalMs), 1), cost.left || '—']);
+  }
+  printTable(fallbackRows);
+}
+
+async function printLimitsCost(dir: string): Promise<void> {
+  console.log(`\nResource limits (${isQuick ? '2 s 320x240' : '10 s 1080p'} HEVC through the ladder; ${loadAverage()}):\n`);
+  const limitRows: (string | number)[][] = [['transcode option', 'wall s', 'CPU s', 'wall / default']];
+  let baseWallMs = 0;
+  const limitsInput = await generateClip(FFMPEG, dir, 'hevc-1080p', isQuick ? 2 : 10, isQuick ? QUICK_SIZE : undefined);
+  for (const [label, transcode] of [['default (every core, normal priority)', {}], ['threads: 1', { threads: 1 }], ['nice: 19', { nice: 19 }]] as const) {
+    const sample = await limitsCost(dir, limitsInput, transcode);
+    baseWallMs ||= sample.wallMs;
+    limitRows.push([label, fixed(sample.wallMs / 1000, 2), fixed(sample.cpuMs / 1000, 2), fixed(sample.wallMs / baseWallMs, 2)]);
+  }
+  printTable(limitRows);
 }
 
 await main();
