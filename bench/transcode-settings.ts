@@ -127,7 +127,11 @@ async function main(): Promise<void> {
       const seconds = clipSeconds(kind);
       const source = await generateClip(FFMPEG, dir, kind, seconds, isQuick ? '320x240' : undefined);
       console.log(`${CLIP_SPECS[kind].label}: ${seconds} s clip, ${(statSync(source).size / 1e6).toFixed(1)} MB`);
-      for (const { preset, crf } of CELLS) cells.push(await measureCell(dir, source, kind, preset, crf));
+      for (const { preset, crf } of CELLS) {
+        const cell = await measureCell(dir, source, kind, preset, crf);
+        cells.push(cell);
+        console.log(`  ${preset}/${crf}: ${fixed(cell.cpuSecPerMediaSec, 2)} CPU s per media s, SSIM ${fixed(cell.ssim, 4)}, PSNR ${fixed(cell.psnrDb, 2)} dB`);
+      }
     }
     report(cells);
   } finally {
