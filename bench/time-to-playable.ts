@@ -21,6 +21,10 @@
  *   node --import tsx bench/time-to-playable.ts            # full (about 15–25 minutes here)
  *   node --import tsx bench/time-to-playable.ts --quick    # tiny clips, seconds
  *   node --import tsx bench/time-to-playable.ts --only=copy,hevc,mpeg2,fallback,limits
+ *   node --import tsx bench/time-to-playable.ts --transcode-loops=3 --clip-dir=/tmp/clips
+ *
+ * `--transcode-loops=N` plays the transcode clips N times instead (shorter runs on a busy
+ * machine); `--clip-dir` keeps the generated clips there and reuses them on the next run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -70,6 +74,16 @@ const CASES: readonly Case[] = isQuick
 /** `--only=copy,hevc,…` runs a selection of the cases and of the `fallback` and `limits` sections. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const selected = (id: string) => only === undefined || only.includes(id);
+const transcodeLoops = Number(process.argv.find((arg) => arg.startsWith('--transcode-loops='))?.slice('--transcode-loops='.length) ?? Number.NaN);
+const clipDir = process.argv.find((arg) => arg.startsWith('--clip-dir='))?.slice('--clip-dir='.length);
+
+/** The clip of `kind`, generated once into `--clip-dir` when given. */
+async function clipOf(dir: string, kind: ClipKind, seconds: number): Promise<string> {
+  const size = isQuick ? QUICK_SIZE : undefined;
+  if (clipDir === undefined) return generateClip(FFMPEG, dir, kind, seconds, size);
+  const kept = join(clipDir, `${kind}-${seconds}s${size ? `-${size}` : ''}.ts`);
+  return existsSync(kept) ? kept : generateClip(FFMPEG, clipDir, kind, seconds, size);
+}
 
 interface Sample {
   readonly wallMs: number;
@@ -113,9 +127,10 @@ function runCli(input: string, output: string): Promise<void> {
 }
 
 async function runCase(dir: string, testCase: Case): Promise<{ hand: Sample; ladder: Sample; cli: Sample | undefined; mediaSec: number; strategy: string }> {
-  const clip = await generateClip(FFMPEG, dir, testCase.kind, testCase.clipSec, isQuick ? QUICK_SIZE : undefined);
-  const input = testCase.loops > 1 ? await loopClip(FFMPEG, clip, testCase.loops, join(dir, `${testCase.kind}-long.ts`)) : clip;
-  const mediaSec = testCase.clipSec * testCase.loops;
+  const clip = await clipOf(dir, testCase.kind, testCase.clipSec);
+  const loops = testCase.strategy === 'transcode' && transcodeLoops >= 1 ? transcodeLoops : testCase.loops;
+  const input = loops > 1 ? await loopClip(FFMPEG, clip, loops, join(dir, `${testCase.kind}-long.ts`)) : clip;
+  const mediaSec = testCase.clipSec * loops;
   const output = join(dir, 'out.mp4');
 
   const hand = await measure(async () => {
@@ -184,7 +199,7 @@ async function main(): Promise<void> {
       const ratio = (sample: Sample | undefined, key: keyof Sample) => (sample ? fixed(sample[key] / hand[key], 3) : 'n/a');
       const seconds = (sample: Sample | undefined, key: keyof Sample) => (sample ? fixed(sample[key] / 1000, 2) : 'n/a');
       rows.push([
-        testCase.label, strategy, seconds(hand, 'wallMs'), seconds(ladder, 'wallMs'), seconds(cli, 'wallMs'), ratio(ladder, 'wallMs'), ratio(cli, 'wallMs'),
+        `${testCase.label}${mediaSec === testCase.clipSec * testCase.loops ? '' : ` (run: ${mediaSec} s)`}`, strategy, seconds(hand, 'wallMs'), seconds(ladder, 'wallMs'), seconds(cli, 'wallMs'), ratio(ladder, 'wallMs'), ratio(cli, 'wallMs'),
         seconds(hand, 'cpuMs'), seconds(ladder, 'cpuMs'), seconds(cli, 'cpuMs'), ratio(ladder, 'cpuMs'), ratio(cli, 'cpuMs'), fixed(mediaSec / (hand.wallMs / 1000), 2),
       ]);
       console.log(`${testCase.label}: done`);
@@ -212,10 +227,10 @@ async function printFallbackCost(dir: string): Promise<void> {
 }
 
 async function printLimitsCost(dir: string): Promise<void> {
-  console.log(`\nResource limits (${isQuick ? '2 s 320x240' : '10 s 1080p'} HEVC through the ladder; ${loadAverage()}):\n`);
+  console.log(`\nResource limits (${isQuick ? '2 s 320x240' : '20 s 1080p'} HEVC through the ladder; ${loadAverage()}):\n`);
   const limitRows: (string | number)[][] = [['transcode option', 'wall s', 'CPU s', 'wall / default']];
   let baseWallMs = 0;
-  const limitsInput = await generateClip(FFMPEG, dir, 'hevc-1080p', isQuick ? 2 : 10, isQuick ? QUICK_SIZE : undefined);
+  const limitsInput = await clipOf(dir, 'hevc-1080p', isQuick ? 2 : 20);
   for (const [label, transcode] of [['default (every core, normal priority)', {}], ['threads: 1', { threads: 1 }], ['nice: 19', { nice: 19 }]] as const) {
     const sample = await limitsCost(dir, limitsInput, transcode);
     baseWallMs ||= sample.wallMs;

@@ -10,7 +10,9 @@
  * so the score is the encoder's loss alone).
  *
  * The default is the cheapest cell whose SSIM is within 0.002 of today's `-preset medium
- * -crf 23` on every kind (and whose PSNR is within 0.5 dB): a difference users cannot see.
+ * -crf 23` on every kind (and whose PSNR is within 0.5 dB): a difference users cannot see, and
+ * whose files are at most 1.5 times as large (a file twice the size takes twice as long to
+ * reach a browser over the same link).
  *
  *   node --import tsx bench/transcode-settings.ts            # 20 s clips (30 s for 576i)
  *   node --import tsx bench/transcode-settings.ts --quick    # 2 s clips at 320x240, two cells
@@ -47,6 +49,8 @@ const BASELINE = { preset: 'medium', crf: 23 };
 const SSIM_THRESHOLD = 0.002;
 /** Largest PSNR (average) drop against the baseline, dB. */
 const PSNR_THRESHOLD_DB = 0.5;
+/** Largest output size against the baseline. */
+const SIZE_LIMIT = 1.5;
 /** The deinterlacer the transcode of an interlaced source runs (frame rate kept). */
 export const DEINTERLACE_FILTER = 'yadif=mode=send_frame:parity=auto:deint=interlaced';
 
@@ -160,15 +164,16 @@ function report(cells: readonly Cell[]): void {
     const own = cells.filter((cell) => `${cell.preset}/${cell.crf}` === setting);
     const worstSsimDrop = Math.max(...own.map((cell) => baselineOf(cell.kind).ssim - cell.ssim));
     const worstPsnrDrop = Math.max(...own.map((cell) => baselineOf(cell.kind).psnrDb - cell.psnrDb));
+    const largestSize = Math.max(...own.map((cell) => cell.sizeBytes / baselineOf(cell.kind).sizeBytes));
     const cpu = own.reduce((sum, cell) => sum + cell.cpuSecPerMediaSec, 0);
     const baseCpu = KINDS.reduce((sum, kind) => sum + baselineOf(kind).cpuSecPerMediaSec, 0);
-    const qualifies = worstSsimDrop <= SSIM_THRESHOLD && worstPsnrDrop <= PSNR_THRESHOLD_DB;
-    return { setting, cpu, speedup: baseCpu / cpu, worstSsimDrop, worstPsnrDrop, qualifies };
+    const qualifies = worstSsimDrop <= SSIM_THRESHOLD && worstPsnrDrop <= PSNR_THRESHOLD_DB && largestSize <= SIZE_LIMIT;
+    return { setting, cpu, speedup: baseCpu / cpu, worstSsimDrop, worstPsnrDrop, largestSize, qualifies };
   });
-  console.log(`\nPer setting over the three kinds (threshold: SSIM drop ≤ ${SSIM_THRESHOLD}, PSNR drop ≤ ${PSNR_THRESHOLD_DB} dB on every kind):\n`);
+  console.log(`\nPer setting over the three kinds (threshold: SSIM drop ≤ ${SSIM_THRESHOLD}, PSNR drop ≤ ${PSNR_THRESHOLD_DB} dB, size ≤ ${SIZE_LIMIT}× on every kind):\n`);
   printTable([
-    ['setting', 'CPU s / media s (sum)', 'speed-up vs medium/23', 'worst ΔSSIM', 'worst ΔPSNR dB', 'within threshold'],
-    ...rows.map((row) => [row.setting, fixed(row.cpu, 2), fixed(row.speedup, 2), fixed(-row.worstSsimDrop, 4), fixed(-row.worstPsnrDrop, 2), row.qualifies ? 'yes' : 'no']),
+    ['setting', 'CPU s / media s (sum)', 'speed-up vs medium/23', 'worst ΔSSIM', 'worst ΔPSNR dB', 'largest size ×', 'within threshold'],
+    ...rows.map((row) => [row.setting, fixed(row.cpu, 2), fixed(row.speedup, 2), fixed(-row.worstSsimDrop, 4), fixed(-row.worstPsnrDrop, 2), fixed(row.largestSize, 2), row.qualifies ? 'yes' : 'no']),
   ]);
   const best = rows.filter((row) => row.qualifies).sort((a, b) => a.cpu - b.cpu)[0];
   console.log(`\nfastest setting within the threshold: ${best ? `${best.setting} (${fixed(best.speedup, 2)}× less CPU than medium/23)` : 'none'}`);

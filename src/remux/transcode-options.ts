@@ -24,11 +24,11 @@ export interface TranscodeOptions {
    * @default 'libx264'
    */
   readonly encoder?: VideoEncoderChoice;
-  /** x264 preset (libx264 only; hardware encoders use their own default speed). @default 'medium' */
+  /** x264 preset (libx264 only; hardware encoders use their own default speed). @default 'veryfast' */
   readonly preset?: X264Preset;
   /**
    * Constant quality, 0–51, lower is better. libx264: `-crf`; VAAPI: `-qp`; NVENC: `-cq`;
-   * QSV: `-global_quality` (the scales are alike, not identical). @default 23
+   * QSV: `-global_quality` (the scales are alike, not identical). @default 21
    */
   readonly crf?: number;
   /**
@@ -60,11 +60,17 @@ export interface ResolvedTranscodeOptions {
   readonly qsvDevice: string | undefined;
 }
 
-/** The defaults: libx264 `-preset medium -crf 23`, every core, the host's priority. */
+/**
+ * The defaults. libx264 `-preset veryfast -crf 21` was chosen by measurement
+ * (`bench/transcode-settings.ts`, BENCHMARKS.md): the cheapest setting measured whose quality is
+ * within SSIM 0.002 and PSNR 0.5 dB of the former `-preset medium -crf 23` on every transcoded
+ * kind, with files at most 1.5 times as large; half the CPU time of the former setting.
+ * Every core, the host's priority.
+ */
 export const DEFAULT_TRANSCODE_OPTIONS: ResolvedTranscodeOptions = Object.freeze({
   encoder: 'libx264',
-  preset: 'medium',
-  crf: 23,
+  preset: 'veryfast',
+  crf: 21,
   threads: 0,
   nice: undefined,
   vaapiDevice: '/dev/dri/renderD128',
