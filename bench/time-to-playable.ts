@@ -92,7 +92,8 @@ interface Sample {
 
 /**
  * The best hand-written command for the ladder's output: the same video (copied after a 1 s
- * seek, or libx264 at the ladder's default preset and CRF, 8-bit 4:2:0), the first audio track
+ * seek, or libx264 at the ladder's default preset and CRF, 8-bit 4:2:0, the same fixed GOP
+ * without scene-cut detection, which changes the encoder's work), the first audio track
  * as 192 kb/s stereo AAC at 48 kHz, faststart MP4, and nothing else (no probe, no output check,
  * no timestamp repair flags, no temp file and rename).
  */
@@ -100,7 +101,8 @@ function handWrittenArgs(testCase: Case, input: string, output: string): string[
   const video =
     testCase.strategy === 'default'
       ? ['-c:v', 'copy']
-      : ['-c:v', 'libx264', '-preset', DEFAULT_TRANSCODE_OPTIONS.preset, '-crf', String(DEFAULT_TRANSCODE_OPTIONS.crf), '-pix_fmt', 'yuv420p'];
+      : ['-c:v', 'libx264', '-preset', DEFAULT_TRANSCODE_OPTIONS.preset, '-crf', String(DEFAULT_TRANSCODE_OPTIONS.crf), '-pix_fmt', 'yuv420p',
+        '-x264-params', 'keyint=100:min-keyint=100:scenecut=0'];
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
     ...(testCase.strategy === 'default' ? ['-ss', '1'] : []), '-i', `file:${input}`,
