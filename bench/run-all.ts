@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { availableBuilds, ffmpegVersion } from './lib/media.js';
 import { isQuick, loadAverage } from './lib/options.js';
 
-const BENCHMARKS = ['parser', 'latency', 'overhead', 'fixed-cost', 'scale', 'bullmq'] as const;
+const BENCHMARKS = ['parser', 'latency', 'overhead', 'fixed-cost', 'scale', 'bullmq', 'transcode-settings', 'time-to-playable'] as const;
 
 function commandOutput(file: string, args: string[]): string {
   try {

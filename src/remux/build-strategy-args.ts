@@ -2,6 +2,7 @@ import type { FfmpegCapabilities } from '../supervisor/capabilities.js';
 import { withFileProtocol } from './file-protocol.js';
 import { STRATEGY_TABLE } from './strategy-table.js';
 import type { RemuxStrategy, StreamPlan } from './types.js';
+import type { TranscodeVideoArgs } from './video-encoder.js';
 
 export { STRATEGY_TABLE, type StrategySpec } from './strategy-table.js';
 
@@ -44,7 +45,16 @@ export interface BuildStrategyArgsOptions {
    * @default true
    */
   readonly isMpegTs?: boolean;
+  /**
+   * The transcode rung's video arguments (encoder, quality, device, threads, filters), from
+   * `transcodeVideoArgs()`. Ignored by the copy rungs.
+   * @default libx264 with the default `TranscodeOptions` (see `buildVideoArgs`)
+   */
+  readonly transcodeVideo?: TranscodeVideoArgs;
 }
+
+/** The deinterlacer of the transcode rung: bwdif exists in both test builds (2018 static, 5.1); one frame out per frame in. */
+export const DEINTERLACE_FILTER = 'bwdif=mode=send_frame:parity=auto:deint=all';
 
 /** Audio is trimmed to the picture's start only past this offset (a clean file starts within a frame or two). */
 export const AUDIO_TRIM_MIN_SEC = 0.1;
@@ -81,7 +91,9 @@ export function buildStrategyArgs(strategy: RemuxStrategy, options: BuildStrateg
   // No input seek on any rung: with `-c:v copy` a seek drops the video up to the next keyframe
   // (up to 10 s with a broadcast GOP) while the audio starts at the seek point. Frames before
   // the first keyframe are dropped by the copy itself, so a damaged start needs no seek.
+  const transcodeVideo = strategy === 'transcode' && hasVideo ? options.transcodeVideo : undefined;
   const args = ['-y', '-nostdin', '-hide_banner', '-loglevel', logLevel, ...(isMpegTs ? spec.inputFlags : [])];
+  if (transcodeVideo) args.push(...transcodeVideo.beforeInput);
   args.push(...inputArgs(input));
 
   const videoIndex = streams?.video?.index;
@@ -92,7 +104,7 @@ export function buildStrategyArgs(strategy: RemuxStrategy, options: BuildStrateg
     args.push(...(hasVideo ? ['-map', '0:v:0?', '-map', '0:a:0?'] : ['-map', '0:a:0?']));
   }
   if (hasVideo && (!streams || videoIndex !== undefined)) {
-    args.push(...buildVideoArgs(strategy, { interlaced: streams?.video?.interlaced ?? false }));
+    args.push(...(transcodeVideo?.video ?? buildVideoArgs(strategy, { interlaced: streams?.video?.interlaced ?? false })));
     // Constant frame rate matters only when encoding: ffmpeg then duplicates or drops frames
     // across the timestamp gaps of DVB recordings, keeping audio in sync and the fixed
     // 100-frame GOP a fixed duration. With `-c:v copy` it is a no-op (measured), so copy rungs
@@ -126,8 +138,7 @@ export function buildVideoArgs(strategy: RemuxStrategy, { interlaced }: { readon
   const spec = STRATEGY_TABLE.find((row) => row.strategy === strategy);
   if (spec === undefined) throw new TypeError(`buildVideoArgs: unknown strategy ${JSON.stringify(strategy)}`);
   if (strategy !== 'transcode') return [...spec.videoArgs];
-  // bwdif exists in both test builds (2018 static, 5.1); one frame out per frame in.
-  return [...(interlaced ? ['-filter:v', 'bwdif=mode=send_frame:parity=auto:deint=all'] : []), ...spec.videoArgs];
+  return [...(interlaced ? ['-filter:v', DEINTERLACE_FILTER] : []), ...spec.videoArgs];
 }
 
 /**

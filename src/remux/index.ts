@@ -31,6 +31,30 @@ export { type AudioTrackPolicy, describeStreams, type DroppedStream, selectStrea
 export { bitDepthOf, parseProbeJson, probeArgs } from './probe-parse.js';
 export { REMUX_DEADLINE_BASE_MS, REMUX_DEADLINE_MAX_MS, REMUX_DEADLINE_PER_GIB_MS, remuxDeadlineMs } from './remux-deadline.js';
 export { STRATEGY_TABLE, type StrategySpec } from './strategy-table.js';
+export {
+  AUTO_HARDWARE_ENCODERS,
+  ENCODER_START_FAILURE_PATTERNS,
+  type EncoderLeftReason,
+  type EncoderPlan,
+  type EncoderReport,
+  forgetFailedEncoders,
+  isEncoderStartFailure,
+  type LeftEncoder,
+  planEncoders,
+} from './encoder-fallback.js';
+export { parseEncoderList } from './encoder-list.js';
+export {
+  DEFAULT_TRANSCODE_OPTIONS,
+  resolveTranscodeOptions,
+  type ResolvedTranscodeOptions,
+  type TranscodeOptions,
+  VIDEO_ENCODER_CHOICES,
+  type VideoEncoderChoice,
+  type VideoEncoderName,
+  X264_PRESETS,
+  type X264Preset,
+} from './transcode-options.js';
+export { type TranscodeVideoArgs, transcodeVideoArgs, type TranscodeVideoArgsOptions } from './video-encoder.js';
 export type {
   DroppedStreamReason,
   ProbedAudioStream,

@@ -7,6 +7,8 @@ import type { FfmpegProgress } from '../supervisor/progress-parser.js';
 import type { FfmpegStall } from '../supervisor/supervisor.js';
 import type { RemuxClassification } from './classify-remux-error.js';
 import type { AudioTrackPolicy } from './select-streams.js';
+import type { EncoderReport } from './encoder-fallback.js';
+import type { TranscodeOptions } from './transcode-options.js';
 import type { ProbeResult, RemuxErrorKind, RemuxStrategy, RunnableStrategyDecision, StrategyDecision } from './types.js';
 
 export interface RemuxLadderOptions {
@@ -40,6 +42,8 @@ export interface RemuxLadderOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Which audio tracks each remux keeps (a request may override it). @default 'main' */
   readonly audioTracks?: AudioTrackPolicy;
+  /** Encoder, preset, CRF, threads and priority of the transcode rung (see `TranscodeOptions`). */
+  readonly transcode?: TranscodeOptions;
 }
 
 export interface RemuxRequest {
@@ -60,6 +64,8 @@ export interface RemuxRequest {
   readonly id?: string;
   /** Overrides the ladder's `audioTracks` for this request. */
   readonly audioTracks?: AudioTrackPolicy;
+  /** This request's transcode settings, over the ladder's `transcode` option. */
+  readonly transcode?: TranscodeOptions;
 }
 
 /** One strategy run, as reported in results, errors and the `attemptEnd` event. */
@@ -76,6 +82,8 @@ export interface RemuxAttempt {
   readonly stderrTail: string;
   /** The supervisor's error when the run did not complete (its `cause` holds an abort's reason). */
   readonly error: FfmpegError | undefined;
+  /** Transcode attempts: the encoder that ran, and the ones left before it and why. */
+  readonly encoder?: EncoderReport;
 }
 
 export interface RemuxResult {
@@ -90,6 +98,8 @@ export interface RemuxResult {
   readonly durationMs: number;
   /** Media duration of the inputs from the chosen streams, and whether it was believed. */
   readonly media: { readonly durationSec: number | undefined; readonly trusted: boolean; readonly videoStartSec: number | undefined };
+  /** When the video was transcoded: the encoder that ran, and the ones left before it and why. */
+  readonly encoder?: EncoderReport;
 }
 
 /** The `progress` payload: the supervisor's, plus the request and the attempt's pace. */
@@ -104,7 +114,8 @@ export interface RemuxLadderEvents {
   /** The probe decided (streams used and dropped are in `streams`). */
   decision: (decision: StrategyDecision & { readonly id: string }) => void;
   /** A strategy starts. */
-  attempt: (attempt: { readonly id: string; readonly strategy: RemuxStrategy; readonly args: readonly string[]; readonly index: number }) => void;
+  /** A strategy starts (for a transcode, once per encoder tried: `encoder` says which, and what was left). */
+  attempt: (attempt: { readonly id: string; readonly strategy: RemuxStrategy; readonly args: readonly string[]; readonly index: number; readonly encoder?: EncoderReport }) => void;
   /** A strategy ended (with its outcome and classification). */
   attemptEnd: (attempt: RemuxAttempt) => void;
   /** Percent never exceeds 100 and never goes back within an attempt; absent when the media duration is not trusted. */

@@ -9,7 +9,7 @@ import { resolveSupervisorOptions } from '../supervisor/options.js';
 import type { FfmpegOutcome } from '../supervisor/outcome.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../supervisor/supervisor.js';
-import { buildStrategyArgs, type StrategyInput } from './build-strategy-args.js';
+import { buildStrategyArgs, DEINTERLACE_FILTER, type StrategyInput } from './build-strategy-args.js';
 import { classifyRemuxError, isClassifierLine, remuxErrorKindForOutcome } from './classify-remux-error.js';
 import { buildConcatList } from './concat-list.js';
 import { RemuxError } from './errors.js';
@@ -24,6 +24,11 @@ import { type FailRemux, requireDirectory, requireFreeSpace, requireOutputPath, 
 import { capabilitiesFor, inspectInputs } from './remux-preflight.js';
 import { validateAudioTrackPolicy } from './select-streams.js';
 import { writeFailureSidecar, writeSuccessSidecars } from './sidecars.js';
+import type { EncoderReport } from './encoder-fallback.js';
+import { lowerProcessPriority } from './process-priority.js';
+import { runTranscodeAttempt } from './transcode-attempt.js';
+import { resolveTranscodeOptions } from './transcode-options.js';
+import type { TranscodeVideoArgs } from './video-encoder.js';
 import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
 
 /** How often the output file is looked at for signs of life (at most a quarter of the stall timeout). */
@@ -46,12 +51,14 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     // Validate the supervisor options up front, so a bad value fails here and not mid-remux.
     resolveSupervisorOptions({ args: [], ...pickSupervisorOptions(options) });
     validateAudioTrackPolicy(options.audioTracks);
+    resolveTranscodeOptions(options.transcode);
     this.#options = options;
     this.#clock = options.clock === undefined ? systemClock : validateClock(options.clock);
   }
 
   async remux(request: RemuxRequest): Promise<RemuxResult> {
     const { inputs, output, id } = validateRequest(request);
+    const transcode = resolveTranscodeOptions(this.#options.transcode, request.transcode, 'request.transcode');
     const startedAt = this.#clock.now();
     const attempts: RemuxAttempt[] = [];
     const fail: FailRemux = (kind, message, extra = {}) => new RemuxError(message, { kind, attempts, id, ...extra });
@@ -95,25 +102,37 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
         const temp = tempPathFor(output);
         const unregisterTemp = registerTempFile(temp);
         try {
-          const args = buildStrategyArgs(strategy, {
-            input,
-            output: temp,
-            capabilities,
-            hasVideo: decision.hasVideo,
-            logLevel: this.#options.logLevel,
-            streams: decision.streams,
-            videoStartSec,
-            isMpegTs: decision.isMpegTs,
-          });
-          const budgetMs = attemptBudgetMs(strategy, totalBytes, media.trusted ? media.durationSec : undefined);
-          const attempt = await this.#runAttempt(strategy, args, attempts.length, {
-            id,
-            temp,
-            ffmpegPath,
-            signal,
-            timeoutMs: Math.min(budgetMs, remainingMs()),
-            media,
-          });
+          const rung: RemuxStrategy = strategy;
+          const budgetMs = attemptBudgetMs(rung, totalBytes, media.trusted ? media.durationSec : undefined);
+          const runOnce = (transcodeVideo?: TranscodeVideoArgs, encoder?: EncoderReport) => {
+            const args = buildStrategyArgs(rung, {
+              input,
+              output: temp,
+              capabilities,
+              hasVideo: decision.hasVideo,
+              logLevel: this.#options.logLevel,
+              streams: decision.streams,
+              videoStartSec,
+              isMpegTs: decision.isMpegTs,
+              transcodeVideo,
+            });
+            return this.#runAttempt(rung, args, attempts.length, {
+              id,
+              temp,
+              ffmpegPath,
+              signal,
+              timeoutMs: Math.min(budgetMs, remainingMs()),
+              media,
+              nice: rung === 'transcode' && !injected ? transcode.nice : undefined,
+              encoder,
+            });
+          };
+          // The transcode rung may start a hardware encoder that falls back to libx264 within the attempt.
+          const filters = decision.streams?.video?.interlaced ? [DEINTERLACE_FILTER] : [];
+          const attempt =
+            rung === 'transcode' && decision.hasVideo
+              ? await runTranscodeAttempt({ settings: transcode, ffmpegPath, capabilities, canReadEncoderList: !injected, filters }, runOnce)
+              : await runOnce();
           const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, decision, media, probeOptions()) : attempt;
           attempts.push(checked);
           this.emit('attemptEnd', checked);
@@ -129,6 +148,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
               probes,
               durationMs: this.#clock.now() - startedAt,
               media: { durationSec: media.durationSec, trusted: media.trusted, videoStartSec },
+              ...(checked.encoder ? { encoder: checked.encoder } : {}),
             };
           }
           strategy = nextStrategy(strategy, checked);
@@ -152,10 +172,19 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     strategy: RemuxStrategy,
     args: string[],
     index: number,
-    run: { id: string; temp: string; ffmpegPath: string; signal: AbortSignal | undefined; timeoutMs: number; media: MediaDuration },
+    run: {
+      id: string;
+      temp: string;
+      ffmpegPath: string;
+      signal: AbortSignal | undefined;
+      timeoutMs: number;
+      media: MediaDuration;
+      nice: number | undefined;
+      encoder: EncoderReport | undefined;
+    },
   ): Promise<RemuxAttempt> {
-    const { id } = run;
-    this.emit('attempt', { id, strategy, args, index });
+    const { id, encoder, nice } = run;
+    this.emit('attempt', { id, strategy, args, index, ...(encoder ? { encoder } : {}) });
     const supervisor = new FfmpegSupervisor({
       ...pickSupervisorOptions(this.#options),
       ffmpegPath: run.ffmpegPath,
@@ -164,6 +193,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       timeoutMs: Number.isFinite(run.timeoutMs) ? run.timeoutMs : undefined,
     });
     const classifierLines: string[] = [];
+    if (nice !== undefined) supervisor.on('spawn', ({ pid }) => pid !== undefined && lowerProcessPriority(pid, nice));
     const view = new ProgressView(run.media.trusted ? run.media.durationSec : undefined);
     supervisor.on('progress', (progress) => this.emit('progress', { ...view.next(progress), id, strategy }));
     supervisor.on('stall', (stall) => this.emit('stall', { ...stall, id, strategy }));
@@ -200,6 +230,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       durationMs: outcome.durationMs,
       stderrTail: outcome.stderrTail,
       error,
+      ...(encoder ? { encoder } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { RemuxStrategy } from './types.js';
+import { DEFAULT_TRANSCODE_VIDEO_ARGS } from './video-encoder.js';
 
 /** One rung of the remux ladder as plain data: what `buildStrategyArgs` emits, and why. */
 export interface StrategySpec {
@@ -65,10 +66,8 @@ export const STRATEGY_TABLE: readonly StrategySpec[] = Object.freeze([
     strategy: 'transcode',
     summary: 're-encode the video to 8-bit 4:2:0 H.264 at a constant frame rate, deinterlaced when the probe says interlaced',
     inputFlags: ['-fflags', '+genpts+discardcorrupt'],
-    videoArgs: [
-      '-c:v', 'libx264', '-preset', 'medium', '-crf', '23', '-pix_fmt', 'yuv420p',
-      '-x264-params', 'keyint=100:min-keyint=100:scenecut=0',
-    ],
+    // libx264 with the default `TranscodeOptions`; the `transcode` option chooses others.
+    videoArgs: DEFAULT_TRANSCODE_VIDEO_ARGS.video,
     constantFrameRate: true,
     audioFilter: SIMPLE_AUDIO_FILTER,
     muxerFlags: [],

@@ -11,11 +11,14 @@ export interface FfmpegCapabilities {
   readonly encoders: readonly string[];
 }
 
-/** Capabilities of a modern ffmpeg (5.1 and later, with libx264), for builders used without a probe. */
+/**
+ * Capabilities of a modern ffmpeg (5.1 and later, as distributions build it: libx264 and the
+ * VAAPI, NVENC and QSV H.264 encoders listed), for builders used without a probe.
+ */
 export const MODERN_FFMPEG_CAPABILITIES: FfmpegCapabilities = Object.freeze({
   version: 'unknown',
   hasFpsMode: true,
-  encoders: Object.freeze(['libx264', 'aac']),
+  encoders: Object.freeze(['libx264', 'h264_nvenc', 'h264_qsv', 'h264_vaapi', 'aac']),
 });
 
 export interface ProbeCapabilitiesOptions {

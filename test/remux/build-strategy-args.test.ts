@@ -67,7 +67,7 @@ describe('buildStrategyArgs: exact arguments', () => {
     const args = build('transcode', { capabilities });
     const frameRateMode = capabilities.hasFpsMode ? ['-fps_mode', 'cfr'] : ['-vsync', 'cfr'];
     expect(args.join(' ')).toContain(
-      ['-c:v', 'libx264', '-preset', 'medium', '-crf', '23', '-pix_fmt', 'yuv420p',
+      ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-pix_fmt', 'yuv420p',
         '-x264-params', 'keyint=100:min-keyint=100:scenecut=0', ...frameRateMode].join(' '),
     );
     expect(valueAfter(args, '-fflags')).toBe('+genpts+discardcorrupt');
