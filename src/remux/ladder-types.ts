@@ -33,6 +33,20 @@ export interface RemuxLadderOptions {
   readonly spawn?: SpawnFunction;
   /** Passed to every supervisor: kill ffmpeg with the host even on SIGKILL (Linux). @default false */
   readonly parentDeathSignal?: boolean;
+  /** Passed to every supervisor: signal ffmpeg's process group, not only its pid. @default true where the platform has groups */
+  readonly processGroup?: boolean;
+  /**
+   * Look the binaries up (option, environment, installer package, `PATH`). `false` uses
+   * `ffmpegPath`/`ffprobePath` as given (default `ffmpeg`/`ffprobe`). @default true, false with the kit's in-process spawn
+   */
+  readonly resolveBinary?: boolean;
+  /** Passed to every supervisor: settle this long after SIGKILL even if the process is not reaped. @default 10_000 */
+  readonly reapTimeoutMs?: number;
+  /**
+   * Receives an exception thrown by a ladder listener (which never fails the remux). Without it
+   * the exception is rethrown asynchronously, as Node does for a listener outside a call stack.
+   */
+  readonly onListenerError?: (error: unknown, event: keyof RemuxLadderEvents) => void;
   /**
    * What the ffmpeg binary can do; skips probing it (`-version`, `-h long`).
    * @default probeCapabilities(ffmpegPath), or `MODERN_FFMPEG_CAPABILITIES` when `spawn` is given

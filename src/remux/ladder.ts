@@ -30,6 +30,9 @@ import { runTranscodeAttempt } from './transcode-attempt.js';
 import { resolveTranscodeOptions } from './transcode-options.js';
 import type { TranscodeVideoArgs } from './video-encoder.js';
 import type { ProbeResult, RemuxStrategy, RunnableStrategyDecision } from './types.js';
+import type { EventEmitter } from 'node:events';
+import { deliverEvent } from '../supervisor/deliver-event.js';
+import { isInProcessSpawn } from '../supervisor/options.js';
 
 /** How often the output file is looked at for signs of life (at most a quarter of the stall timeout). */
 const ACTIVITY_INTERVAL_MS = 1_000;
@@ -65,9 +68,11 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     const { signal } = request;
 
     if (signal?.aborted) throw fail('aborted', 'remux aborted before it started', { cause: signal.reason });
-    const injected = this.#options.spawn !== undefined;
-    const ffmpegPath = injected && !this.#options.ffmpegPath ? 'ffmpeg' : resolveFfmpegPath(this.#options.ffmpegPath);
-    const ffprobePath = injected && !this.#options.ffprobePath ? 'ffprobe' : resolveFfprobePath(this.#options.ffprobePath);
+    // The kit's in-process fake needs no binary; a spawn of the host's own (a wrapper) still does.
+    const injected = isInProcessSpawn(this.#options.spawn);
+    const lookUp = this.#options.resolveBinary !== false && !injected;
+    const ffmpegPath = lookUp ? resolveFfmpegPath(this.#options.ffmpegPath) : (this.#options.ffmpegPath ?? 'ffmpeg');
+    const ffprobePath = lookUp ? resolveFfprobePath(this.#options.ffprobePath) : (this.#options.ffprobePath ?? 'ffprobe');
     const totalBytes = await totalSizeOf(inputs, fail);
     await requireDirectory(dirname(output), fail);
     await requireOutputPath(inputs, output, fail);
@@ -79,14 +84,14 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     const [inspected, capabilities] = await Promise.all([
       inspectInputs(inputs, { audioTracks: request.audioTracks ?? this.#options.audioTracks, probeOptions, fail }),
       capabilitiesFor(ffmpegPath, {
-        // An injected spawn has no binary to probe: assume a modern ffmpeg unless told otherwise.
+        // The in-process fake has no binary to probe: assume a modern ffmpeg unless told otherwise.
         known: this.#options.capabilities ?? (injected ? MODERN_FFMPEG_CAPABILITIES : undefined),
         signal,
         fail,
       }),
     ]);
     const { probes, decision, videoStartSec } = inspected;
-    this.emit('decision', { ...decision, id });
+    this.#deliver('decision', { ...decision, id });
     if (decision.strategy === 'unsupported') throw fail(decision.kind, `cannot make a browser-playable MP4: ${decision.reason}`);
     const media = mediaDurationOf(probes, decision.streams, totalBytes);
     // A copy needs about the input's size free; a transcode's size is unknown, so only a full disk is refused.
@@ -135,7 +140,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
               : await runOnce();
           const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, decision, media, probeOptions()) : attempt;
           attempts.push(checked);
-          this.emit('attemptEnd', checked);
+          this.#deliver('attemptEnd', checked);
           if (checked.kind === 'none') {
             await rename(temp, output);
             if (this.#options.sidecars) await writeSuccessSidecars(output, checked, decision);
@@ -184,7 +189,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     },
   ): Promise<RemuxAttempt> {
     const { id, encoder, nice } = run;
-    this.emit('attempt', { id, strategy, args, index, ...(encoder ? { encoder } : {}) });
+    this.#deliver('attempt', { id, strategy, args, index, ...(encoder ? { encoder } : {}) });
     const supervisor = new FfmpegSupervisor({
       ...pickSupervisorOptions(this.#options),
       ffmpegPath: run.ffmpegPath,
@@ -195,8 +200,8 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     const classifierLines: string[] = [];
     if (nice !== undefined) supervisor.on('spawn', ({ pid }) => pid !== undefined && lowerProcessPriority(pid, nice));
     const view = new ProgressView(run.media.trusted ? run.media.durationSec : undefined);
-    supervisor.on('progress', (progress) => this.emit('progress', { ...view.next(progress), id, strategy }));
-    supervisor.on('stall', (stall) => this.emit('stall', { ...stall, id, strategy }));
+    supervisor.on('progress', (progress) => this.#deliver('progress', { ...view.next(progress), id, strategy }));
+    supervisor.on('stall', (stall) => this.#deliver('stall', { ...stall, id, strategy }));
     // The +faststart pass prints nothing while it rewrites the file: its writes count as progress.
     let stopWatching = () => {};
     supervisor.once('spawn', () => {
@@ -274,7 +279,18 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       clock: this.#options.clock,
       spawn: this.#options.spawn,
       parentDeathSignal: this.#options.parentDeathSignal,
+      processGroup: this.#options.processGroup,
+      reapTimeoutMs: this.#options.reapTimeoutMs,
     };
+  }
+
+  /**
+   * Emits a ladder event to each listener on its own, as the supervisor does: a throwing
+   * listener cannot fail the remux; its exception goes to `onListenerError`, or is rethrown
+   * asynchronously.
+   */
+  #deliver<Name extends keyof RemuxLadderEvents>(event: Name, ...args: Parameters<RemuxLadderEvents[Name]>): void {
+    deliverEvent(this as unknown as EventEmitter, event, args, this.#options.onListenerError);
   }
 
   #failure(attempt: RemuxAttempt, attempts: readonly RemuxAttempt[], id: string): RemuxError {
@@ -308,6 +324,10 @@ function pickSupervisorOptions(options: RemuxLadderOptions) {
     spawn: options.spawn,
     parentDeathSignal: options.parentDeathSignal,
     env: options.env,
+    processGroup: options.processGroup,
+    reapTimeoutMs: options.reapTimeoutMs,
+    // The ladder resolved the binaries itself (or was told not to).
+    resolveBinary: false,
   };
 }
 

@@ -5,6 +5,7 @@ import { resolveFfprobePath } from '../supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../supervisor/supervisor.js';
 import { parseProbeJson, probeArgs } from './probe-parse.js';
 import type { ProbeResult } from './types.js';
+import { isInProcessSpawn } from '../supervisor/options.js';
 
 export interface ProbeMediaOptions {
   /** @default resolveFfprobePath() */
@@ -19,6 +20,10 @@ export interface ProbeMediaOptions {
   readonly spawn?: SpawnFunction;
   /** Linux: kill ffprobe with the host even on SIGKILL (see `FfmpegSupervisor`). @default false */
   readonly parentDeathSignal?: boolean;
+  /** See `FfmpegSupervisor`. @default true */
+  readonly processGroup?: boolean;
+  /** See `FfmpegSupervisor`. @default 10_000 */
+  readonly reapTimeoutMs?: number;
 }
 
 /** Largest ffprobe answer read; a JSON description of a recording is a few KiB. */
@@ -44,7 +49,7 @@ export async function probeMedia(path: string, options: ProbeMediaOptions = {}):
  */
 export async function runFfprobe(args: string[], options: ProbeMediaOptions): Promise<string | { readonly error: string }> {
   const supervisor = new FfmpegSupervisor({
-    ffmpegPath: options.spawn && !options.ffprobePath ? 'ffprobe' : resolveFfprobePath(options.ffprobePath),
+    ffmpegPath: isInProcessSpawn(options.spawn) && !options.ffprobePath ? 'ffprobe' : resolveFfprobePath(options.ffprobePath),
     args,
     watchProgress: false,
     stdout: 'pipe',
@@ -54,6 +59,9 @@ export async function runFfprobe(args: string[], options: ProbeMediaOptions): Pr
     clock: options.clock,
     spawn: options.spawn,
     parentDeathSignal: options.parentDeathSignal,
+    processGroup: options.processGroup,
+    reapTimeoutMs: options.reapTimeoutMs,
+    resolveBinary: false,
     stderrTailBytes: 8 * 1024,
   });
   const chunks: Buffer[] = [];
