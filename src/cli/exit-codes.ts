@@ -19,8 +19,10 @@ export const EXIT_CODES = Object.freeze({
   spawnFailed: OUTCOMES.spawn_failed.exitStatus,
   /** `remux`: ffmpeg finished but the MP4 did not pass the check. */
   outputInvalid: 6,
-  /** `remux`: the video codec cannot be made browser-playable. */
+  /** `remux`: nothing browser-playable can be made: a codec ffmpeg cannot decode, or no playable streams. */
   codecUnsupported: 7,
+  /** `remux`: the input cannot be read, or the output path cannot be used (the input itself, a directory, a missing directory, a full disk). */
+  unusablePath: 8,
   /** Interrupted by SIGINT (Ctrl-C): ffmpeg stopped, temp files removed. */
   interrupted: 130,
   /** Stopped by SIGTERM: ffmpeg stopped, temp files removed. */
@@ -38,7 +40,8 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = Objec
   [EXIT_CODES.timeout, OUTCOMES.timeout.summary],
   [EXIT_CODES.spawnFailed, OUTCOMES.spawn_failed.summary],
   [EXIT_CODES.outputInvalid, 'remux: the output did not pass the check'],
-  [EXIT_CODES.codecUnsupported, 'remux: the video codec is not supported'],
+  [EXIT_CODES.codecUnsupported, 'remux: nothing browser-playable (codec not decodable, no playable streams)'],
+  [EXIT_CODES.unusablePath, 'remux: unreadable input, or an unusable output path (the input, a directory, no such directory, no space)'],
   [EXIT_CODES.interrupted, 'aborted by SIGINT (Ctrl-C)'],
   [EXIT_CODES.terminated, 'aborted by SIGTERM'],
 ]);
@@ -58,7 +61,14 @@ export function exitCodeForReason(reason: OutcomeReason, abortSignal?: NodeJS.Si
 export function exitCodeForRemuxKind(kind: RemuxErrorKind, abortSignal?: NodeJS.Signals): number {
   switch (kind) {
     case 'codec_unsupported':
+    case 'no_playable_streams':
       return EXIT_CODES.codecUnsupported;
+    case 'input_unreadable':
+    case 'output_is_input':
+    case 'output_is_directory':
+    case 'output_dir_missing':
+    case 'no_space':
+      return EXIT_CODES.unusablePath;
     case 'output_invalid':
       return EXIT_CODES.outputInvalid;
     case 'stalled':

@@ -53,16 +53,25 @@ export interface MediaStreams {
 /**
  * Passes the CLI's stdin to ffmpeg's and ffmpeg's stdout to the CLI's, byte for byte, for the
  * directions `media` names. A reader that goes away (`| head`) closes ffmpeg's stdout, so
- * ffmpeg fails on its next write as it would run raw. Returns the undo, called once the run settled.
+ * ffmpeg fails on its next write as it would run raw. Returns the undo, called once the run
+ * settled: the supervisor does not wait for a stdout the host reads, so the undo first waits for
+ * ffmpeg's stdout to end (at most `drainMs`, in case a grandchild holds it), so that every byte
+ * reaches the CLI's stdout.
  */
 export function connectMediaPipes(
   child: { readonly stdin: NodeJS.WritableStream | null; readonly stdout: Readable | null },
   media: StdioMedia,
   streams: MediaStreams = { stdin: process.stdin, stdout: process.stdout },
-): () => void {
+): (drainMs?: number) => Promise<void> {
   const undo: Array<() => void> = [];
   const { stdout: ffmpegOut, stdin: ffmpegIn } = child;
+  let stdoutDone: Promise<void> = Promise.resolve();
   if (media.stdout && ffmpegOut) {
+    stdoutDone = new Promise((resolve) => {
+      if (ffmpegOut.readableEnded || ffmpegOut.destroyed) return resolve();
+      ffmpegOut.once('end', () => resolve());
+      ffmpegOut.once('close', () => resolve());
+    });
     const onReaderGone = (): void => void ffmpegOut.destroy();
     ffmpegOut.pipe(streams.stdout, { end: false });
     streams.stdout.on('error', onReaderGone);
@@ -79,7 +88,10 @@ export function connectMediaPipes(
       streams.stdin.destroy();
     });
   }
-  return () => {
+  return async (drainMs = 5_000) => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stdoutDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+    clearTimeout(timer);
     for (const step of undo) step();
   };
 }

@@ -9,7 +9,7 @@ import { runServiceCommand } from './run-service.js';
 export async function runFfmpegCommand(command: RunCommand, { display, signal, receivedSignal }: CommandContext): Promise<number> {
   if (command.service !== undefined) return runServiceCommand({ ...command, service: command.service }, { display, signal, receivedSignal });
   let exitCode: number;
-  let disconnectMedia = (): void => {};
+  let disconnectMedia = async (): Promise<void> => {};
   try {
     const supervisor = new FfmpegSupervisor({
       args: command.ffmpegArgs,
@@ -36,7 +36,7 @@ export async function runFfmpegCommand(command: RunCommand, { display, signal, r
     exitCode = signalled(receivedSignal()) ?? exitCodeForError(error);
     display.failure(error, exitCode);
   }
-  disconnectMedia();
+  await disconnectMedia();
   display.close();
   return exitCode;
 }

@@ -23,6 +23,7 @@ test('the table of the issue', () => {
     spawnFailed: 5,
     outputInvalid: 6,
     codecUnsupported: 7,
+    unusablePath: 8,
     interrupted: 130,
     terminated: 143,
   });
@@ -45,6 +46,12 @@ describe('exitCodeForRemuxKind', () => {
     ['spawn_failed', 5],
     ['output_invalid', 6],
     ['codec_unsupported', 7],
+    ['no_playable_streams', 7],
+    ['input_unreadable', 8],
+    ['output_is_input', 8],
+    ['output_is_directory', 8],
+    ['output_dir_missing', 8],
+    ['no_space', 8],
     ['aborted', 130],
   ])('%s → %d', (kind, code) => {
     expect(exitCodeForRemuxKind(kind)).toBe(code);

@@ -171,11 +171,11 @@ describe.skipIf(ANY_FFMPEG === undefined)('remux (real ffmpeg)', () => {
     expect(existsSync(`${output}.meta.json`)).toBe(true);
   });
 
-  test('a missing input → exit 1 with the reason; a missing ffprobe → exit 5', async () => {
+  test('a missing input → exit 8 with the reason; a missing ffprobe → exit 5', async () => {
     const out = caseDir();
     const missing = await startCli(['remux', join(out, 'nope.ts'), '-o', join(out, 'x.mp4')]).done;
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^input_unreadable \(exit 1\): input part 0 .*nope\.ts.* cannot be read/m);
+    expect(missing.code).toBe(8);
+    expect(missing.stderr).toMatch(/^input_unreadable \(exit 8\): input part 0 .*nope\.ts.* cannot be read/m);
     const noProbe = await startCli(['remux', ...parts, '-o', join(out, 'y.mp4'), '--ffprobe', join(out, 'no-ffprobe')]).done;
     expect(noProbe.code).toBe(5);
     expect(hiddenFiles(out)).toEqual([]);
