@@ -42,7 +42,6 @@ export {
   type LeftEncoder,
   planEncoders,
 } from './encoder-fallback.js';
-export { parseEncoderList } from './encoder-list.js';
 export {
   DEFAULT_TRANSCODE_OPTIONS,
   resolveTranscodeOptions,

@@ -136,7 +136,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
           const filters = decision.streams?.video?.interlaced ? [DEINTERLACE_FILTER] : [];
           const attempt =
             rung === 'transcode' && decision.hasVideo
-              ? await runTranscodeAttempt({ settings: transcode, ffmpegPath, capabilities, canReadEncoderList: !injected, filters }, runOnce)
+              ? await runTranscodeAttempt({ settings: transcode, ffmpegPath, capabilities, filters }, runOnce)
               : await runOnce();
           const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, decision, media, probeOptions()) : attempt;
           attempts.push(checked);

@@ -1,5 +1,4 @@
 import type { FfmpegCapabilities } from '../supervisor/capabilities.js';
-import { encodersOf } from './encoder-list.js';
 import {
   type EncoderReport,
   encoderFailureDetail,
@@ -17,9 +16,8 @@ import { type TranscodeVideoArgs, transcodeVideoArgs } from './video-encoder.js'
 export interface TranscodeAttemptContext {
   readonly settings: ResolvedTranscodeOptions;
   readonly ffmpegPath: string;
-  readonly capabilities: FfmpegCapabilities | undefined;
-  /** `false` with an injected spawn (no binary to ask): the encoder list is then not read. */
-  readonly canReadEncoderList: boolean;
+  /** The binary's capabilities: its encoder list says which hardware encoders exist. */
+  readonly capabilities: FfmpegCapabilities;
   /** Software video filters before the encoder (e.g. a deinterlacer). */
   readonly filters?: readonly string[];
 }
@@ -37,11 +35,7 @@ export type RunTranscodeOnce = (video: TranscodeVideoArgs, encoder: EncoderRepor
 export async function runTranscodeAttempt(context: TranscodeAttemptContext, runOnce: RunTranscodeOnce): Promise<RemuxAttempt> {
   const { settings, ffmpegPath } = context;
   const requested = settings.encoder;
-  const available =
-    requested === 'libx264' || !context.canReadEncoderList
-      ? knownEncoders(context.capabilities)
-      : await encodersOf(ffmpegPath, context.capabilities).catch(() => undefined);
-  const plan = planEncoders(requested, available, failedEncodersOf(ffmpegPath));
+  const plan = planEncoders(requested, new Set(context.capabilities.encoders), failedEncodersOf(ffmpegPath));
   const left: LeftEncoder[] = [...plan.left];
   for (const [index, encoder] of plan.candidates.entries()) {
     const report: EncoderReport = { requested, encoder, left: [...left] };
@@ -58,9 +52,4 @@ export async function runTranscodeAttempt(context: TranscodeAttemptContext, runO
     if (requested === 'auto') rememberFailedEncoder(ffmpegPath, encoder);
   }
   throw new Error('runTranscodeAttempt: no encoder planned'); // unreachable: libx264 is always last
-}
-
-function knownEncoders(capabilities: FfmpegCapabilities | undefined): ReadonlySet<string> | undefined {
-  const list = (capabilities as { readonly encoders?: readonly string[] } | undefined)?.encoders;
-  return Array.isArray(list) ? new Set(list) : undefined;
 }

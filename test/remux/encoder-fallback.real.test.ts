@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { forgetFailedEncoders } from '../../src/remux/encoder-fallback.js';
-import { encodersOf } from '../../src/remux/encoder-list.js';
+import { probeCapabilities } from '../../src/supervisor/capabilities.js';
 import { RemuxLadder } from '../../src/remux/ladder.js';
 import type { RemuxLadderEvents } from '../../src/remux/ladder-types.js';
 import type { VideoEncoderName } from '../../src/remux/transcode-options.js';
@@ -14,7 +14,7 @@ import { createTempDir, ffprobeJson, generateTs, removeTempDir, SYSTEM_FFMPEG_PA
  * lacks an encoder, or the hardware is there (the encoder would then work).
  */
 const HARDWARE: readonly VideoEncoderName[] = ['h264_vaapi', 'h264_nvenc', 'h264_qsv'];
-const listed = SYSTEM_FFMPEG_PATH ? await encodersOf(SYSTEM_FFMPEG_PATH, undefined).catch(() => new Set<string>()) : new Set<string>();
+const listed = new Set(SYSTEM_FFMPEG_PATH ? await probeCapabilities(SYSTEM_FFMPEG_PATH).then((capabilities) => capabilities.encoders, () => []) : []);
 const hardwarePresent = existsSync('/dev/dri') || existsSync('/dev/nvidiactl');
 const canFail = (encoder: VideoEncoderName) => SYSTEM_FFMPEG_PATH !== undefined && listed.has(encoder) && !hardwarePresent;
 
