@@ -230,3 +230,16 @@ function firstSentence(message: string): string {
 function quote(text: string): string {
   return `'${text}'`;
 }
+
+/** The supervisor options a `run` command sets, one run or each start of a service. */
+export function supervisorOptionsOf(command: RunCommand) {
+  return {
+    args: command.ffmpegArgs,
+    ffmpegPath: command.ffmpegPath,
+    stallTimeoutMs: command.stallTimeoutMs,
+    startupGraceMs: command.startupGraceMs,
+    timeoutMs: command.timeoutMs,
+    killGraceMs: command.killGraceMs,
+    expectedDurationUs: command.expectedDurationMs === undefined ? undefined : command.expectedDurationMs * 1_000,
+  };
+}

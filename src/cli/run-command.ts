@@ -1,7 +1,7 @@
 import { FfmpegSupervisor } from '../supervisor/supervisor.js';
 import { EXIT_CODES, exitCodeForError, signalled } from './exit-codes.js';
 import { connectMediaPipes } from './media-pipes.js';
-import type { RunCommand } from './parse-args.js';
+import { type RunCommand, supervisorOptionsOf } from './parse-args.js';
 import type { CommandContext } from './remux-command.js';
 import { runServiceCommand } from './run-service.js';
 
@@ -12,13 +12,7 @@ export async function runFfmpegCommand(command: RunCommand, { display, signal, r
   let disconnectMedia = async (): Promise<void> => {};
   try {
     const supervisor = new FfmpegSupervisor({
-      args: command.ffmpegArgs,
-      ffmpegPath: command.ffmpegPath,
-      stallTimeoutMs: command.stallTimeoutMs,
-      startupGraceMs: command.startupGraceMs,
-      timeoutMs: command.timeoutMs,
-      killGraceMs: command.killGraceMs,
-      expectedDurationUs: command.expectedDurationMs === undefined ? undefined : command.expectedDurationMs * 1_000,
+      ...supervisorOptionsOf(command),
       signal,
       stdin: command.stdinMedia ? 'pipe' : 'ignore',
       stdout: command.stdoutMedia ? 'pipe' : 'drain',

@@ -2,7 +2,7 @@ import { FfmpegService } from '../service/service.js';
 import type { ServiceOutcome } from '../service/types.js';
 import type { DisplayStream } from './progress-display.js';
 import { EXIT_CODES, exitCodeForError, exitCodeForReason, signalled } from './exit-codes.js';
-import type { RunCommand } from './parse-args.js';
+import { type RunCommand, supervisorOptionsOf } from './parse-args.js';
 import type { CommandContext } from './remux-command.js';
 import { describeAttemptFailure, describeRestart, describeServiceEnd, describeServiceStart, serviceEndEvent } from './service-messages.js';
 import type { ServiceFlags } from './service-flags.js';
@@ -33,13 +33,7 @@ export async function runServiceCommand(
   let exitCode: number;
   try {
     const service = new FfmpegService({
-      args: command.ffmpegArgs,
-      ffmpegPath: command.ffmpegPath,
-      stallTimeoutMs: command.stallTimeoutMs,
-      startupGraceMs: command.startupGraceMs,
-      timeoutMs: command.timeoutMs,
-      killGraceMs: command.killGraceMs,
-      expectedDurationUs: command.expectedDurationMs === undefined ? undefined : command.expectedDurationMs * 1_000,
+      ...supervisorOptionsOf(command),
       signal,
       restartOn: flags.restartOn,
       maxRestarts: flags.maxRestarts === undefined ? undefined : { count: flags.maxRestarts.count, windowMs: flags.maxRestarts.windowMs },
