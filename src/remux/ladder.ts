@@ -138,7 +138,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
             rung === 'transcode' && decision.hasVideo
               ? await runTranscodeAttempt({ settings: transcode, ffmpegPath, capabilities, filters }, runOnce)
               : await runOnce();
-          const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, decision, media, probeOptions()) : attempt;
+          const checked = attempt.kind === 'none' ? await this.#checkOutput(attempt, temp, decision, media, videoStartSec, probeOptions()) : attempt;
           attempts.push(checked);
           this.#deliver('attemptEnd', checked);
           if (checked.kind === 'none') {
@@ -244,6 +244,7 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
     temp: string,
     decision: RunnableStrategyDecision,
     media: MediaDuration,
+    videoStartSec: number | undefined,
     probeOptions: ProbeMediaOptions,
   ): Promise<RemuxAttempt> {
     let probe: ProbeResult;
@@ -259,7 +260,8 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
       hasVideo: decision.hasVideo && !decision.probeFailed,
       hasAudio: audioTrackCount > 0,
       audioTrackCount,
-      expectedDurationSec: media.trusted ? media.durationSec : undefined,
+      // What comes before the first keyframe cannot be kept (the audio is trimmed to it too).
+      expectedDurationSec: media.trusted && media.durationSec !== undefined ? media.durationSec - (videoStartSec ?? 0) : undefined,
     });
     if (!problem) return attempt;
     // A late, short or missing picture is what the next rungs exist for: let it climb.

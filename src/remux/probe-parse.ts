@@ -1,5 +1,6 @@
 import { withFileProtocol } from './file-protocol.js';
 import type { ProbedAudioStream, ProbedStream, ProbedVideoStream, ProbeResult } from './types.js';
+import { ANALYZE_ARGS } from './analyze-limits.js';
 
 /** The stream and format fields the ladder reads; ffprobe prints only these. */
 export const PROBE_ENTRIES =
@@ -20,6 +21,7 @@ export function probeArgs(inputPath: string): string[] {
   }
   return [
     '-v', 'quiet',
+    ...ANALYZE_ARGS,
     '-fflags', '+discardcorrupt',
     '-print_format', 'json',
     '-show_programs',

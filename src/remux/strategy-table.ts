@@ -1,3 +1,4 @@
+import { ANALYZE_ARGS } from './analyze-limits.js';
 import type { RemuxStrategy } from './types.js';
 import { DEFAULT_TRANSCODE_VIDEO_ARGS } from './video-encoder.js';
 
@@ -20,9 +21,9 @@ export interface StrategySpec {
   readonly notes: readonly string[];
 }
 
-const TOLERANT_INPUT = ['-fflags', '+genpts+discardcorrupt', '-err_detect', 'ignore_err'];
+const TOLERANT_INPUT = [...ANALYZE_ARGS, '-fflags', '+genpts+discardcorrupt', '-err_detect', 'ignore_err'];
 /** `+igndts` also turns off ffmpeg's correction of MPEG-TS timestamp jumps: only after a DTS failure. */
-const DTS_IGNORING_INPUT = ['-fflags', '+genpts+discardcorrupt+igndts', '-err_detect', 'ignore_err'];
+const DTS_IGNORING_INPUT = [...ANALYZE_ARGS, '-fflags', '+genpts+discardcorrupt+igndts', '-err_detect', 'ignore_err'];
 const SIMPLE_AUDIO_FILTER = 'aresample=async=1:first_pts=0,aformat=channel_layouts=stereo';
 
 /**
@@ -65,7 +66,7 @@ export const STRATEGY_TABLE: readonly StrategySpec[] = Object.freeze([
   {
     strategy: 'transcode',
     summary: 're-encode the video to 8-bit 4:2:0 H.264 at a constant frame rate, deinterlaced when the probe says interlaced',
-    inputFlags: ['-fflags', '+genpts+discardcorrupt'],
+    inputFlags: [...ANALYZE_ARGS, '-fflags', '+genpts+discardcorrupt'],
     // libx264 with the default `TranscodeOptions`; the `transcode` option chooses others.
     videoArgs: DEFAULT_TRANSCODE_VIDEO_ARGS.video,
     constantFrameRate: true,

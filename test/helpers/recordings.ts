@@ -116,6 +116,19 @@ export const RECORDINGS = {
     writeFileSync(path, bytes.subarray(cut));
     return path;
   },
+  /**
+   * Cut 2 s into a 14 s recording with 10 s GOPs (x264's default keyint): the first keyframe
+   * comes about 8 s into what is left, so only a third of it can be kept.
+   */
+  async midGopLate(dir: string): Promise<string> {
+    const full = join(dir, 'mid-gop-late-full.ts');
+    const path = join(dir, 'mid-gop-late.ts');
+    await ffmpeg([...video(14), ...tone(14), ...x264(250), '-c:a', 'mp2', '-f', 'mpegts', `file:${full}`]);
+    const bytes = readFileSync(full);
+    const cut = Math.floor(bytes.length / 7 / TS_PACKET) * TS_PACKET;
+    writeFileSync(path, bytes.subarray(cut));
+    return path;
+  },
   /** PTS starting 95,440 s in: the 33-bit clock wraps 3.7 s into this 10 s file. */
   async ptsWrap(dir: string): Promise<string> {
     const path = join(dir, 'pts-wrap.ts');

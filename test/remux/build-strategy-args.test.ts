@@ -43,6 +43,7 @@ describe('buildStrategyArgs: exact arguments', () => {
   test('default, file input, Debian 5.1', () => {
     expect(build('default')).toEqual([
       '-y', '-nostdin', '-hide_banner', '-loglevel', 'level+warning',
+      '-analyzeduration', '20000000', '-probesize', '50000000',
       '-fflags', '+genpts+discardcorrupt', '-err_detect', 'ignore_err',
       '-i', 'file:/rec/in.ts',
       '-map', '0:v:0?', '-map', '0:a:0?',

@@ -29,7 +29,7 @@ const REAL_FFPROBE_OUTPUT = `{
 describe('probeArgs', () => {
   test('asks for JSON streams and format narrowed to the entries the ladder reads, input as file:', () => {
     expect(probeArgs('/rec/a.ts')).toEqual([
-      '-v', 'quiet', '-fflags', '+discardcorrupt', '-print_format', 'json', '-show_programs', '-show_streams', '-show_format',
+      '-v', 'quiet', '-analyzeduration', '20000000', '-probesize', '50000000', '-fflags', '+discardcorrupt', '-print_format', 'json', '-show_programs', '-show_streams', '-show_format',
       '-show_entries', PROBE_ENTRIES, 'file:/rec/a.ts',
     ]);
     expect(PROBE_ENTRIES).toBe(
