@@ -110,8 +110,8 @@ async function runHost(how: 'exit' | NodeJS.Signals, shutdown: HostConfig['shutd
   const host = startHost(config);
   const exited = new Promise<HostRun['exit']>((resolve) => host.child.once('exit', (code, signal) => resolve({ code, signal })));
   const tempPath = String((await host.nextLine('ladder-temp')).path);
-  await host.nextLine('ready');
-  expect(existsSync(tempPath)).toBe(true); // the ladder really has a partial temp file on disk
+  const ready = await host.nextLine('ready');
+  expect(ready.ladderTempExists).toBe(true); // the ladder really had a partial temp file on disk
   if (how !== 'exit') host.child.kill(how);
   const exit = await exited;
   const processes = readFileSync(pidLog, 'utf8')
