@@ -19,6 +19,7 @@ import { watchOutputActivity } from './output-activity.js';
 import { checkOutput, fileSize, removeQuietly, tempPathFor } from './output-file.js';
 import { type ProbeMediaOptions, probeMedia } from './probe-media.js';
 import { ProgressView } from './progress-view.js';
+import { probeResultOfMp4, readMp4Movie } from './read-mp4.js';
 import { attemptBudgetMs } from './remux-budget.js';
 import { type FailRemux, requireDirectory, requireFreeSpace, requireOutputPath, totalSizeOf, validateRequest } from './remux-request.js';
 import { capabilitiesFor, inspectInputs } from './remux-preflight.js';
@@ -249,7 +250,10 @@ export class RemuxLadder extends TypedEmitter<RemuxLadderEvents> {
   ): Promise<RemuxAttempt> {
     let probe: ProbeResult;
     try {
-      probe = await probeMedia(temp, probeOptions);
+      // An MP4 is read in process; anything else (a fragmented file, another container, no `moov`) goes to ffprobe.
+      const read = await readMp4Movie(temp);
+      probe = read ? probeResultOfMp4(read.movie, read.sizeBytes) : await probeMedia(temp, probeOptions);
+      if (probeOptions.signal?.aborted) return { ...attempt, kind: 'aborted' };
     } catch (caught) {
       // Aborted (or ffprobe vanished) while checking: the attempt did not deliver a checked file.
       const reason = (caught as FfmpegError).outcome?.reason;

@@ -58,7 +58,7 @@ export function findOutputProblem(probe: ProbeResult, sizeBytes: number, expecte
 export function checkOutput(probe: ProbeResult, sizeBytes: number, expected: OutputExpectations): OutputProblem | undefined {
   const problem = (message: string, picture = false): OutputProblem => ({ message, picture });
   if (sizeBytes === 0) return problem('the output file is empty');
-  if (!probe.ok) return problem(`ffprobe cannot read the output: ${probe.error ?? 'no streams'}`);
+  if (!probe.ok) return problem(`the output cannot be read: ${probe.error ?? 'no streams'}`);
   if (probe.formatName !== undefined && !/mp4|mov/.test(probe.formatName)) return problem(`the output is ${probe.formatName}, not MP4`);
   const streams = probe.streams ?? [];
   const video = streams.find((s) => s.codecType === 'video' && (s.width ?? 0) > 0);
