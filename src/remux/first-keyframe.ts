@@ -26,11 +26,20 @@ export function firstKeyframeArgs(path: string, streamIndex: number): string[] {
 }
 
 /**
- * Pure: the time (seconds, the input's timeline) of the first keyframe (`K` in `flags`) in the
- * JSON of {@link firstKeyframeArgs}, or `undefined` when none was listed or the text is not
- * that JSON. Takes the packet's pts, else its dts.
+ * Packets of all streams the ladder's input probe lists (`probeArgs(path, { packets })`), so
+ * the first keyframe is usually found without a second ffprobe: 1,000 is 18 s of one video and
+ * one audio stream, 4 s of a DVB service with five audio tracks and teletext. When the chosen
+ * stream has no keyframe among them, {@link probeVideoStartSec} scans that stream alone.
  */
-export function parseFirstKeyframe(jsonText: string): number | undefined {
+export const INPUT_PROBE_PACKETS = 1_000;
+
+/**
+ * Pure: the time (seconds, the input's timeline) of the first keyframe (`K` in `flags`) in the
+ * JSON of {@link firstKeyframeArgs}, or of `probeArgs(path, { packets })` with `streamIndex`
+ * naming the stream; `undefined` when none was listed or the text is not that JSON. Takes the
+ * packet's pts, else its dts.
+ */
+export function parseFirstKeyframe(jsonText: string, streamIndex?: number): number | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(jsonText);
@@ -41,6 +50,7 @@ export function parseFirstKeyframe(jsonText: string): number | undefined {
   if (!Array.isArray(packets)) return undefined;
   for (const packet of packets as Array<Record<string, unknown>>) {
     if (typeof packet?.['flags'] !== 'string' || !packet['flags'].includes('K')) continue;
+    if (streamIndex !== undefined && packet['stream_index'] !== undefined && packet['stream_index'] !== streamIndex) continue;
     const time = Number(packet['pts_time'] ?? packet['dts_time']);
     if (Number.isFinite(time)) return time;
     const dts = Number(packet['dts_time']);
@@ -61,9 +71,12 @@ export async function probeVideoStartSec(
   options: ProbeMediaOptions,
 ): Promise<number | undefined> {
   const answer = await runFfprobe(firstKeyframeArgs(path, streamIndex), options);
-  if (typeof answer !== 'string' || startTimeSec === undefined) return undefined;
-  const keyframeSec = parseFirstKeyframe(answer);
-  if (keyframeSec === undefined) return undefined;
+  return typeof answer === 'string' ? keyframeOffsetSec(parseFirstKeyframe(answer), startTimeSec) : undefined;
+}
+
+/** Seconds from the input's start to a keyframe, or `undefined` when either is unknown or the answer is implausible. */
+export function keyframeOffsetSec(keyframeSec: number | undefined, startTimeSec: number | undefined): number | undefined {
+  if (keyframeSec === undefined || startTimeSec === undefined) return undefined;
   const offsetSec = keyframeSec - startTimeSec;
   return offsetSec >= 0 && offsetSec < 60 ? offsetSec : undefined;
 }

@@ -39,7 +39,11 @@ export async function probeMedia(path: string, options: ProbeMediaOptions = {}):
   if (typeof path !== 'string' || path.length === 0) {
     throw new TypeError(`probeMedia: path must be a non-empty string; got ${JSON.stringify(path)}.`);
   }
-  const answer = await runFfprobe(probeArgs(path), options);
+  return probeResultOf(await runFfprobe(probeArgs(path), options));
+}
+
+/** Pure: the probe of what {@link runFfprobe} resolved for `probeArgs()`. */
+export function probeResultOf(answer: string | { readonly error: string }): ProbeResult {
   return typeof answer === 'string' ? parseProbeJson(answer) : { ok: false, audio: [], audioTrackCount: 0, error: answer.error };
 }
 

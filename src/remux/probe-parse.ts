@@ -9,15 +9,31 @@ export const PROBE_ENTRIES =
   ':stream_disposition=attached_pic,visual_impaired,hearing_impaired,clean_effects' +
   ':stream_tags=language:program=program_id:format=duration,start_time,format_name';
 
+/** The packet fields listed with `probeArgs(path, { packets })`. */
+export const PACKET_ENTRIES = 'packet=stream_index,pts_time,dts_time,flags';
+
+export interface ProbeArgsOptions {
+  /**
+   * Also list the first `packets` packets of all streams ({@link PACKET_ENTRIES}), read in the
+   * same run: the ladder finds the video's first keyframe there (`parseFirstKeyframe`) instead
+   * of starting a second ffprobe. @default 0
+   */
+  readonly packets?: number;
+}
+
 /**
  * The ffprobe arguments for one input. `-show_entries` narrows the output of `-show_streams`
  * and `-show_format` to {@link PROBE_ENTRIES} (plus `disposition`); both the 2023 static
  * ffprobe and ffprobe 5.1 print the same JSON for these arguments. The input gets a `file:`
  * prefix so a name such as `concat:x.ts` is not read as a protocol.
  */
-export function probeArgs(inputPath: string): string[] {
+export function probeArgs(inputPath: string, options: ProbeArgsOptions = {}): string[] {
   if (typeof inputPath !== 'string' || inputPath === '') {
     throw new TypeError(`probeArgs: inputPath must be a non-empty string, got ${JSON.stringify(inputPath)}`);
+  }
+  const packets = options.packets ?? 0;
+  if (!Number.isSafeInteger(packets) || packets < 0) {
+    throw new TypeError(`probeArgs: options.packets must be a whole number of packets (0 or more), got ${JSON.stringify(packets)}`);
   }
   return [
     '-v', 'quiet',
@@ -27,7 +43,8 @@ export function probeArgs(inputPath: string): string[] {
     '-show_programs',
     '-show_streams',
     '-show_format',
-    '-show_entries', PROBE_ENTRIES,
+    '-show_entries', packets > 0 ? `${PROBE_ENTRIES}:${PACKET_ENTRIES}` : PROBE_ENTRIES,
+    ...(packets > 0 ? ['-read_intervals', `%+#${packets}`] : []),
     withFileProtocol(inputPath),
   ];
 }

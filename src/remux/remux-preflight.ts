@@ -1,9 +1,9 @@
 import { type FfmpegCapabilities, probeCapabilities } from '../supervisor/capabilities.js';
 import type { FfmpegError } from '../supervisor/errors.js';
 import { decideStrategy } from './decide-strategy.js';
-import { probeVideoStartSec } from './first-keyframe.js';
-import type { ProbeMediaOptions } from './probe-media.js';
-import { probeMedia } from './probe-media.js';
+import { INPUT_PROBE_PACKETS, keyframeOffsetSec, parseFirstKeyframe, probeVideoStartSec } from './first-keyframe.js';
+import { type ProbeMediaOptions, probeMedia, probeResultOf, runFfprobe } from './probe-media.js';
+import { probeArgs } from './probe-parse.js';
 import type { FailRemux } from './remux-request.js';
 import type { AudioTrackPolicy } from './select-streams.js';
 import type { ProbeResult, StrategyDecision } from './types.js';
@@ -18,23 +18,26 @@ export interface InspectedInputs {
 }
 
 /**
- * Probes every part, decides from the first, and scans the chosen video stream for its first
- * keyframe. An abort rejects as `aborted`; an ffprobe that cannot start as `spawn_failed`.
+ * Probes every part, decides from the first, and finds the chosen video stream's first keyframe:
+ * among the packets the first part's probe lists, else by a scan of that stream alone. An abort
+ * rejects as `aborted`; an ffprobe that cannot start as `spawn_failed`.
  */
 export async function inspectInputs(
   inputs: readonly string[],
   { audioTracks, probeOptions, fail }: { audioTracks: AudioTrackPolicy | undefined; probeOptions: () => ProbeMediaOptions; fail: FailRemux },
 ): Promise<InspectedInputs> {
   try {
-    const probes: ProbeResult[] = [];
-    for (const path of inputs) probes.push(await probeMedia(path, probeOptions()));
+    const firstAnswer = await runFfprobe(probeArgs(inputs[0] as string, { packets: INPUT_PROBE_PACKETS }), probeOptions());
+    const probes: ProbeResult[] = [probeResultOf(firstAnswer)];
+    for (const path of inputs.slice(1)) probes.push(await probeMedia(path, probeOptions()));
     const first = probes[0] as ProbeResult;
     const decision = decideStrategy(first, { audioTracks });
     const videoIndex = decision.streams?.video?.index;
+    const listedSec = typeof firstAnswer === 'string' && videoIndex !== undefined ? keyframeOffsetSec(parseFirstKeyframe(firstAnswer, videoIndex), first.startTimeSec) : undefined;
     const videoStartSec =
       decision.strategy === 'unsupported' || videoIndex === undefined
         ? undefined
-        : await probeVideoStartSec(inputs[0] as string, videoIndex, first.startTimeSec, probeOptions());
+        : (listedSec ?? (await probeVideoStartSec(inputs[0] as string, videoIndex, first.startTimeSec, probeOptions())));
     return { probes, decision, videoStartSec };
   } catch (error) {
     const outcome = (error as FfmpegError).outcome;

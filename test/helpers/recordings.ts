@@ -129,6 +129,24 @@ export const RECORDINGS = {
     writeFileSync(path, bytes.subarray(cut));
     return path;
   },
+  /**
+   * {@link RECORDINGS.midGopLate} with six MP2 tracks (275 packets a second): the first keyframe,
+   * 8 s in, lies beyond the packets the input probe lists, so the ladder scans the video alone.
+   */
+  async midGopLateManyTracks(dir: string): Promise<string> {
+    const full = join(dir, 'mid-gop-late-tracks-full.ts');
+    const path = join(dir, 'mid-gop-late-tracks.ts');
+    const tracks = [440, 550, 660, 770, 880, 990];
+    await ffmpeg([
+      ...video(14), ...tracks.flatMap((frequency) => tone(14, frequency)),
+      '-map', '0:v', ...tracks.flatMap((_, n) => ['-map', `${n + 1}:a`]),
+      ...x264(250), '-c:a', 'mp2', '-f', 'mpegts', `file:${full}`,
+    ]);
+    const bytes = readFileSync(full);
+    const cut = Math.floor(bytes.length / 7 / TS_PACKET) * TS_PACKET;
+    writeFileSync(path, bytes.subarray(cut));
+    return path;
+  },
   /** PTS starting 95,440 s in: the 33-bit clock wraps 3.7 s into this 10 s file. */
   async ptsWrap(dir: string): Promise<string> {
     const path = join(dir, 'pts-wrap.ts');

@@ -40,9 +40,10 @@ beforeAll(async () => {
     RECORDINGS.garbagePrefix(dir),
     RECORDINGS.short(dir, 0.12),
     RECORDINGS.midGopLate(dir),
+    RECORDINGS.midGopLateManyTracks(dir),
   ]);
   const names = ['multiProgram', 'emptyAudioPid', 'emptyFirstVideoPid', 'nothingDecodable', 'audioDescriptionFirst', 'longGop5', 'longGop60',
-    'midGop', 'ptsWrap', 'timestampJump', 'interlaced', 'fourTwoTwo', 'eac3', 'dts', 'mpeg4Asp', 'mkv', 'mp4', 'short05', 'short15', 'garbage', 'threeFrames', 'midGopLate'];
+    'midGop', 'ptsWrap', 'timestampJump', 'interlaced', 'fourTwoTwo', 'eac3', 'dts', 'mpeg4Asp', 'mkv', 'mp4', 'short05', 'short15', 'garbage', 'threeFrames', 'midGopLate', 'midGopLateManyTracks'];
   names.forEach((name, index) => {
     media[name] = made[index] as string;
   });
@@ -84,6 +85,7 @@ const cases: ReadonlyArray<readonly [string, string, Expected]> = [
   ['long GOP (keyint 250), 60 s', 'longGop60', { strategy: 'default', seconds: [59, 61] }],
   ['a start in the middle of a GOP (audio trimmed to the first keyframe)', 'midGop', { strategy: 'default', seconds: [3.5, 4.5] }],
   ['a start in the middle of a 10 s GOP, the first keyframe 8 s into 12 s', 'midGopLate', { strategy: 'default', seconds: [3.5, 4.5] }],
+  ['the same with six audio tracks: the keyframe lies beyond the packets the probe lists', 'midGopLateManyTracks', { strategy: 'default', seconds: [3.5, 4.5] }],
   ['a PTS wrap 3.7 s in', 'ptsWrap', { strategy: 'default', seconds: [9.5, 10.5] }],
   ['a 1,000 s timestamp jump (two recordings joined)', 'timestampJump', { strategy: 'default', seconds: [7, 9] }],
   ['interlaced MPEG-2', 'interlaced', { strategy: 'transcode', seconds: [2.5, 3.5] }],

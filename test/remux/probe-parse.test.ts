@@ -50,6 +50,16 @@ describe('probeArgs', () => {
   test('refuses an empty path', () => {
     expect(() => probeArgs('')).toThrow(TypeError);
   });
+
+  test('with packets: the first N packets of all streams listed in the same run', () => {
+    const args = probeArgs('/rec/a.ts', { packets: 1000 });
+    expect(args.slice(-5)).toEqual(['-show_entries', `${PROBE_ENTRIES}:packet=stream_index,pts_time,dts_time,flags`, '-read_intervals', '%+#1000', 'file:/rec/a.ts']);
+    expect(probeArgs('/rec/a.ts', { packets: 0 })).toEqual(probeArgs('/rec/a.ts'));
+  });
+
+  test.each([-1, 1.5, Number.NaN, '10'])('refuses packets: %s', (packets) => {
+    expect(() => probeArgs('/rec/a.ts', { packets: packets as number })).toThrow(/options\.packets must be a whole number/);
+  });
 });
 
 describe('bitDepthOf', () => {

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RemuxError } from '../../src/remux/errors.js';
+import { INPUT_PROBE_PACKETS } from '../../src/remux/first-keyframe.js';
+import type { ProbeMediaOptions } from '../../src/remux/probe-media.js';
+import { inspectInputs } from '../../src/remux/remux-preflight.js';
+import type { SpawnFunction } from '../../src/supervisor/options.js';
+import { createTempDir, generateTs, NPM_FFPROBE_PATH, removeTempDir, STATIC_BUILD_ENV, SYSTEM_FFPROBE_PATH } from '../helpers/media.js';
+import { RECORDINGS } from '../helpers/recordings.js';
+
+const FFPROBES = [
+  { name: 'npm static ffprobe', path: NPM_FFPROBE_PATH },
+  { name: 'Debian ffprobe 5.1', path: SYSTEM_FFPROBE_PATH },
+] as const;
+
+let dir: string;
+const media: Record<string, string> = {};
+beforeAll(async () => {
+  dir = createTempDir('ffsup-preflight-');
+  [media['midGop'], media['midGopLate'], media['manyTracks'], media['radio']] = await Promise.all([
+    RECORDINGS.midGop(dir),
+    RECORDINGS.midGopLate(dir),
+    RECORDINGS.midGopLateManyTracks(dir),
+    generateTs(dir, 'radio.ts', { videoCodec: 'none', audioCodec: 'mp2', durationSec: 2 }),
+  ]);
+}, 120_000);
+afterAll(() => removeTempDir(dir));
+
+/** Runs `inspectInputs` with a spawn that records each ffprobe's arguments. */
+async function inspect(path: string, ffprobePath: string) {
+  const runs: string[][] = [];
+  const counting = ((file: string, args: readonly string[], options: object) => {
+    runs.push([...args]);
+    return spawn(file, args, { ...options, env: STATIC_BUILD_ENV });
+  }) as unknown as SpawnFunction;
+  const probeOptions = (): ProbeMediaOptions => ({ ffprobePath, spawn: counting });
+  const fail = (kind: string, message: string) => new RemuxError(message, { kind: kind as never, attempts: [] });
+  const inspected = await inspectInputs([path], { audioTracks: undefined, probeOptions, fail });
+  return { ...inspected, runs };
+}
+
+describe.each(FFPROBES)('the first keyframe ($name)', ({ path: ffprobePath }) => {
+  test.skipIf(ffprobePath === undefined)('found among the packets the input probe lists: one ffprobe run', async () => {
+    for (const [name, atLeastSec] of [['midGop', 1], ['midGopLate', 7.5]] as const) {
+      const { videoStartSec, runs } = await inspect(media[name] as string, ffprobePath as string);
+      expect(videoStartSec).toBeGreaterThan(atLeastSec);
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toEqual(expect.arrayContaining(['-read_intervals', `%+#${INPUT_PROBE_PACKETS}`]));
+    }
+  });
+
+  test.skipIf(ffprobePath === undefined)('beyond those packets (six audio tracks): a scan of the video alone finds it, 8 s in', async () => {
+    const { videoStartSec, runs } = await inspect(media['manyTracks'] as string, ffprobePath as string);
+    expect(videoStartSec).toBeGreaterThan(7.5);
+    expect(videoStartSec).toBeLessThan(8.5);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toEqual(expect.arrayContaining(['-select_streams', '0']));
+  });
+
+  test.skipIf(ffprobePath === undefined)('radio has no picture: one run, no start', async () => {
+    const { videoStartSec, runs } = await inspect(media['radio'] as string, ffprobePath as string);
+    expect(videoStartSec).toBeUndefined();
+    expect(runs).toHaveLength(1);
+  });
+});
