@@ -27,11 +27,13 @@ export function firstKeyframeArgs(path: string, streamIndex: number): string[] {
 
 /**
  * Packets of all streams the ladder's input probe lists (`probeArgs(path, { packets })`), so
- * the first keyframe is usually found without a second ffprobe: 1,000 is 18 s of one video and
- * one audio stream, 4 s of a DVB service with five audio tracks and teletext. When the chosen
- * stream has no keyframe among them, {@link probeVideoStartSec} scans that stream alone.
+ * the first keyframe is usually found without a second ffprobe: 600 is 10 s of one video and
+ * one audio stream, over 2 s of a DVB service with five audio tracks and teletext, where a GOP
+ * lasts 0.5–2 s. When the chosen stream has no keyframe among them, {@link probeVideoStartSec}
+ * scans that stream alone. Each 100 packets cost the probe about 1–2 ms of CPU (measured on
+ * 720p H.264 + AC-3, BENCHMARKS.md).
  */
-export const INPUT_PROBE_PACKETS = 1_000;
+export const INPUT_PROBE_PACKETS = 600;
 
 /**
  * Pure: the time (seconds, the input's timeline) of the first keyframe (`K` in `flags`) in the

@@ -19,6 +19,13 @@ export interface ProbeArgsOptions {
    * of starting a second ffprobe. @default 0
    */
   readonly packets?: number;
+  /**
+   * Read up to 20 s / 50 MB for the streams' parameters (`ANALYZE_ARGS`), where ffprobe's own
+   * limits are 5 s / 5 MB. An MPEG-TS is read to the limit whatever it holds, so the long read
+   * costs two to three times as much; the ladder asks for it only when a stream came back
+   * without parameters (`needsLongAnalysis`). @default true
+   */
+  readonly longAnalysis?: boolean;
 }
 
 /**
@@ -37,7 +44,7 @@ export function probeArgs(inputPath: string, options: ProbeArgsOptions = {}): st
   }
   return [
     '-v', 'quiet',
-    ...ANALYZE_ARGS,
+    ...(options.longAnalysis === false ? [] : ANALYZE_ARGS),
     '-fflags', '+discardcorrupt',
     '-print_format', 'json',
     '-show_programs',
@@ -47,6 +54,20 @@ export function probeArgs(inputPath: string, options: ProbeArgsOptions = {}): st
     ...(packets > 0 ? ['-read_intervals', `%+#${packets}`] : []),
     withFileProtocol(inputPath),
   ];
+}
+
+/**
+ * Pure: whether a probe made with ffprobe's own analysis limits (`longAnalysis: false`) left
+ * something out that a longer read can find: no usable answer, or a video or audio stream without
+ * its parameters (no dimensions, no sample rate). A recording cut before its first keyframe, a
+ * declared PID whose packets come late, or one without packets at all (then the longer read
+ * confirms it).
+ */
+export function needsLongAnalysis(probe: ProbeResult): boolean {
+  if (!probe.ok) return true;
+  return (probe.streams ?? []).some(
+    (s) => (s.codecType === 'video' && !s.attachedPicture && !((s.width ?? 0) > 0)) || (s.codecType === 'audio' && !((s.sampleRate ?? 0) > 0)),
+  );
 }
 
 // p10/p12/p14/p16 (yuv420p10le, gbrp12be), p010/p016/p210 (semi-planar), gray10le; 9-bit too.

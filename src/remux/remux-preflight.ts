@@ -2,8 +2,8 @@ import { type FfmpegCapabilities, probeCapabilities } from '../supervisor/capabi
 import type { FfmpegError } from '../supervisor/errors.js';
 import { decideStrategy } from './decide-strategy.js';
 import { INPUT_PROBE_PACKETS, keyframeOffsetSec, parseFirstKeyframe, probeVideoStartSec } from './first-keyframe.js';
-import { type ProbeMediaOptions, probeMedia, probeResultOf, runFfprobe } from './probe-media.js';
-import { probeArgs } from './probe-parse.js';
+import { type ProbeMediaOptions, probeResultOf, runFfprobe } from './probe-media.js';
+import { needsLongAnalysis, probeArgs } from './probe-parse.js';
 import type { FailRemux } from './remux-request.js';
 import type { AudioTrackPolicy } from './select-streams.js';
 import type { ProbeResult, StrategyDecision } from './types.js';
@@ -18,19 +18,19 @@ export interface InspectedInputs {
 }
 
 /**
- * Probes every part, decides from the first, and finds the chosen video stream's first keyframe:
- * among the packets the first part's probe lists, else by a scan of that stream alone. An abort
- * rejects as `aborted`; an ffprobe that cannot start as `spawn_failed`.
+ * Probes every part (ffprobe's own read limits first, the long read when a stream needs it),
+ * decides from the first, and finds the chosen video stream's first keyframe: among the packets
+ * the first part's probe lists, else by a scan of that stream alone. An abort rejects as
+ * `aborted`; an ffprobe that cannot start as `spawn_failed`.
  */
 export async function inspectInputs(
   inputs: readonly string[],
   { audioTracks, probeOptions, fail }: { audioTracks: AudioTrackPolicy | undefined; probeOptions: () => ProbeMediaOptions; fail: FailRemux },
 ): Promise<InspectedInputs> {
   try {
-    const firstAnswer = await runFfprobe(probeArgs(inputs[0] as string, { packets: INPUT_PROBE_PACKETS }), probeOptions());
-    const probes: ProbeResult[] = [probeResultOf(firstAnswer)];
-    for (const path of inputs.slice(1)) probes.push(await probeMedia(path, probeOptions()));
-    const first = probes[0] as ProbeResult;
+    const { probe: first, answer: firstAnswer } = await probePart(inputs[0] as string, INPUT_PROBE_PACKETS, probeOptions);
+    const probes: ProbeResult[] = [first];
+    for (const path of inputs.slice(1)) probes.push((await probePart(path, 0, probeOptions)).probe);
     const decision = decideStrategy(first, { audioTracks });
     const videoIndex = decision.streams?.video?.index;
     const listedSec = typeof firstAnswer === 'string' && videoIndex !== undefined ? keyframeOffsetSec(parseFirstKeyframe(firstAnswer, videoIndex), first.startTimeSec) : undefined;
@@ -43,6 +43,23 @@ export async function inspectInputs(
     const outcome = (error as FfmpegError).outcome;
     throw fail(outcome?.reason === 'aborted' ? 'aborted' : 'spawn_failed', (error as Error).message, { outcome, cause: error });
   }
+}
+
+/**
+ * One part's probe, with its first `packets` packets listed: within ffprobe's own read limits
+ * first, and again with the long read only when a stream came back without parameters
+ * (`needsLongAnalysis`). A failed or timed-out ffprobe is not run again.
+ */
+async function probePart(
+  path: string,
+  packets: number,
+  probeOptions: () => ProbeMediaOptions,
+): Promise<{ probe: ProbeResult; answer: string | { readonly error: string } }> {
+  const quick = await runFfprobe(probeArgs(path, { packets, longAnalysis: false }), probeOptions());
+  const quickProbe = probeResultOf(quick);
+  if (typeof quick !== 'string' || !needsLongAnalysis(quickProbe)) return { probe: quickProbe, answer: quick };
+  const long = await runFfprobe(probeArgs(path, { packets }), probeOptions());
+  return { probe: probeResultOf(long), answer: long };
 }
 
 /**

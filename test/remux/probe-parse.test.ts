@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bitDepthOf, parseProbeJson, PROBE_ENTRIES, probeArgs } from '../../src/remux/probe-parse.js';
+import { bitDepthOf, needsLongAnalysis, parseProbeJson, PROBE_ENTRIES, probeArgs } from '../../src/remux/probe-parse.js';
 import {
   createTempDir,
   generateTs,
@@ -55,6 +55,10 @@ describe('probeArgs', () => {
     const args = probeArgs('/rec/a.ts', { packets: 1000 });
     expect(args.slice(-5)).toEqual(['-show_entries', `${PROBE_ENTRIES}:packet=stream_index,pts_time,dts_time,flags`, '-read_intervals', '%+#1000', 'file:/rec/a.ts']);
     expect(probeArgs('/rec/a.ts', { packets: 0 })).toEqual(probeArgs('/rec/a.ts'));
+  });
+
+  test('longAnalysis: false leaves ffprobe its own read limits', () => {
+    expect(probeArgs('/rec/a.ts', { longAnalysis: false })).toEqual(probeArgs('/rec/a.ts').filter((arg) => !['-analyzeduration', '20000000', '-probesize', '50000000'].includes(arg)));
   });
 
   test.each([-1, 1.5, Number.NaN, '10'])('refuses packets: %s', (packets) => {
@@ -201,5 +205,20 @@ describe('probeArgs + parseProbeJson against real ffprobe', () => {
       expect(result.formatName).toBe('mpegts');
       expect(result.durationSec).toBeGreaterThan(0.9);
     });
+  });
+});
+
+describe('needsLongAnalysis', () => {
+  const stream = (fields: Record<string, unknown>) => ({ codec_name: 'x', disposition: {}, ...fields });
+  const probe = (...streams: Array<Record<string, unknown>>) => parseProbeJson(JSON.stringify({ streams, format: { format_name: 'mpegts' } }));
+  test.each([
+    ['every stream with its parameters', probe(stream({ index: 0, codec_type: 'video', width: 320 }), stream({ index: 1, codec_type: 'audio', sample_rate: '48000' })), false],
+    ['a video stream without dimensions', probe(stream({ index: 0, codec_type: 'video', width: 0 }), stream({ index: 1, codec_type: 'audio', sample_rate: '48000' })), true],
+    ['an audio stream without a sample rate', probe(stream({ index: 0, codec_type: 'video', width: 320 }), stream({ index: 1, codec_type: 'audio', sample_rate: '0' })), true],
+    ['an attached picture without dimensions does not count', probe(stream({ index: 0, codec_type: 'video', disposition: { attached_pic: 1 } }), stream({ index: 1, codec_type: 'audio', sample_rate: '44100' })), false],
+    ['subtitles and data have no such parameters', probe(stream({ index: 0, codec_type: 'audio', sample_rate: '48000' }), stream({ index: 1, codec_type: 'subtitle' }), stream({ index: 2, codec_type: 'data' })), false],
+    ['no usable answer', parseProbeJson('{}'), true],
+  ])('%s → %s', (_name, result, expected) => {
+    expect(needsLongAnalysis(result)).toBe(expected);
   });
 });

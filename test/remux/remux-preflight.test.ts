@@ -17,10 +17,11 @@ let dir: string;
 const media: Record<string, string> = {};
 beforeAll(async () => {
   dir = createTempDir('ffsup-preflight-');
-  [media['midGop'], media['midGopLate'], media['manyTracks'], media['radio']] = await Promise.all([
+  [media['midGop'], media['midGopLate'], media['manyTracks'], media['emptyAudio'], media['radio']] = await Promise.all([
     RECORDINGS.midGop(dir),
     RECORDINGS.midGopLate(dir),
     RECORDINGS.midGopLateManyTracks(dir),
+    RECORDINGS.emptyAudioPid(dir),
     generateTs(dir, 'radio.ts', { videoCodec: 'none', audioCodec: 'mp2', durationSec: 2 }),
   ]);
 }, 120_000);
@@ -39,22 +40,35 @@ async function inspect(path: string, ffprobePath: string) {
   return { ...inspected, runs };
 }
 
-describe.each(FFPROBES)('the first keyframe ($name)', ({ path: ffprobePath }) => {
-  test.skipIf(ffprobePath === undefined)('found among the packets the input probe lists: one ffprobe run', async () => {
-    for (const [name, atLeastSec] of [['midGop', 1], ['midGopLate', 7.5]] as const) {
-      const { videoStartSec, runs } = await inspect(media[name] as string, ffprobePath as string);
-      expect(videoStartSec).toBeGreaterThan(atLeastSec);
-      expect(runs).toHaveLength(1);
-      expect(runs[0]).toEqual(expect.arrayContaining(['-read_intervals', `%+#${INPUT_PROBE_PACKETS}`]));
-    }
+describe.each(FFPROBES)('probing the first part ($name)', ({ path: ffprobePath }) => {
+  test.skipIf(ffprobePath === undefined)('a mid-GOP start: one ffprobe run within its own read limits, the keyframe among its packets', async () => {
+    const { videoStartSec, runs } = await inspect(media['midGop'] as string, ffprobePath as string);
+    expect(videoStartSec).toBeGreaterThan(1);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toEqual(expect.arrayContaining(['-read_intervals', `%+#${INPUT_PROBE_PACKETS}`]));
+    expect(runs[0]).not.toContain('-analyzeduration');
   });
 
-  test.skipIf(ffprobePath === undefined)('beyond those packets (six audio tracks): a scan of the video alone finds it, 8 s in', async () => {
+  test.skipIf(ffprobePath === undefined)('cut 8 s before the first keyframe: the video has no parameters at first, the long read finds them and the keyframe', async () => {
+    const { videoStartSec, runs, decision } = await inspect(media['midGopLate'] as string, ffprobePath as string);
+    expect(decision.streams?.video).toBeDefined();
+    expect(videoStartSec).toBeGreaterThan(7.5);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toEqual(expect.arrayContaining(['-analyzeduration', '20000000', '-read_intervals', `%+#${INPUT_PROBE_PACKETS}`]));
+  });
+
+  test.skipIf(ffprobePath === undefined)('the same with six audio tracks: the keyframe lies beyond the listed packets, a scan of the video alone finds it', async () => {
     const { videoStartSec, runs } = await inspect(media['manyTracks'] as string, ffprobePath as string);
     expect(videoStartSec).toBeGreaterThan(7.5);
     expect(videoStartSec).toBeLessThan(8.5);
+    expect(runs).toHaveLength(3);
+    expect(runs[2]).toEqual(expect.arrayContaining(['-select_streams', '0']));
+  });
+
+  test.skipIf(ffprobePath === undefined)('a declared audio PID without packets: read long once more, then dropped as empty', async () => {
+    const { runs, decision } = await inspect(media['emptyAudio'] as string, ffprobePath as string);
     expect(runs).toHaveLength(2);
-    expect(runs[1]).toEqual(expect.arrayContaining(['-select_streams', '0']));
+    expect(decision.streams?.dropped).toEqual([expect.objectContaining({ reason: 'no_parameters' })]);
   });
 
   test.skipIf(ffprobePath === undefined)('radio has no picture: one run, no start', async () => {
