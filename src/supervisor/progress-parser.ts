@@ -33,7 +33,7 @@ const NO_BLOCKS: readonly FfmpegProgress[] = Object.freeze([]);
  * (`pushLine()`). Do not mix the two on one parser.
  */
 export class ProgressParser {
-  #pending: Record<string, string> = {};
+  readonly #pending = new PendingBlock();
   readonly #expectedDurationUs: number | undefined;
   #scanner: LineScanner | undefined;
   #completed: FfmpegProgress[] = [];
@@ -74,20 +74,86 @@ export class ProgressParser {
   #pushRange(text: string, start: number, end: number): FfmpegProgress | undefined {
     const separator = text.indexOf('=', start);
     if (separator <= start || separator >= end) return undefined;
-    const key = trimmed(text.slice(start, separator));
-    if (key.length === 0) return undefined;
+    let slot = slotAt(text, start, separator);
+    let key: string | undefined;
+    if (slot === NO_SLOT) {
+      key = trimmed(text.slice(start, separator));
+      if (key.length === 0) return undefined;
+      slot = SLOT_OF_KEY.get(key) ?? NO_SLOT;
+    }
     const value = trimmed(text.slice(separator + 1, end));
+    if (slot !== NO_SLOT) {
+      this.#pending.slots[slot] = value;
+      return undefined;
+    }
     if (key !== 'progress') {
-      this.#pending[key] = value;
+      this.#pending.setOther(key as string, value);
       return undefined;
     }
     // A block ends only at a whole `progress=continue|end`: a line cut by the process dying
     // (`progress=en`) does not complete one.
     if (value !== 'continue' && value !== 'end') return undefined;
-    const raw = this.#pending;
-    raw.progress = value;
-    this.#pending = {};
-    return parseProgressBlock(raw, this.#expectedDurationUs);
+    return parseProgressBlock(this.#pending.take(value), this.#expectedDurationUs);
+  }
+}
+
+/** The keys ffmpeg writes in (nearly) every block, in its order: each has a slot of its own. */
+const SLOT_KEYS = ['frame', 'fps', 'stream_0_0_q', 'bitrate', 'total_size', 'out_time_us', 'out_time_ms', 'out_time', 'dup_frames', 'drop_frames', 'speed'] as const;
+const SLOT_OF_KEY = new Map<string, number>(SLOT_KEYS.map((key, slot) => [key, slot]));
+const NO_SLOT = -1;
+
+/**
+ * The slot of the key in `text.slice(start, end)` when it is one of {@link SLOT_KEYS} written as
+ * is, else {@link NO_SLOT}: found without copying the key.
+ */
+function slotAt(text: string, start: number, end: number): number {
+  let slot: number;
+  switch (end - start) {
+    case 3: slot = 1; break;
+    case 5: slot = text.charCodeAt(start) === 0x66 ? 0 : 10; break;
+    case 7: slot = 3; break;
+    case 8: slot = 7; break;
+    case 10: slot = text.charCodeAt(start) === 0x74 ? 4 : 8; break;
+    case 11: slot = text.charCodeAt(start) === 0x64 ? 9 : text.charCodeAt(start + 9) === 0x75 ? 5 : 6; break;
+    case 12: slot = 2; break;
+    default: return NO_SLOT;
+  }
+  return text.startsWith(SLOT_KEYS[slot] as string, start) ? slot : NO_SLOT;
+}
+
+/**
+ * The keys of the block being read. The usual keys go to fixed slots and the block's `raw` is
+ * built from them with one store per key, in ffmpeg's order; a per-line store of a new key on a
+ * growing object cost more than the rest of the parse.
+ */
+class PendingBlock {
+  readonly slots: Array<string | undefined> = new Array<string | undefined>(SLOT_KEYS.length).fill(undefined);
+  #others: Record<string, string> | undefined;
+
+  setOther(key: string, value: string): void {
+    (this.#others ??= {})[key] = value;
+  }
+
+  /** The block's keys as one object, `progress` last; the slots are emptied for the next block. */
+  take(progress: string): Record<string, string> {
+    const s = this.slots;
+    const raw: Record<string, string> = {};
+    if (s[0] !== undefined) raw.frame = s[0];
+    if (s[1] !== undefined) raw.fps = s[1];
+    if (s[2] !== undefined) raw.stream_0_0_q = s[2];
+    if (s[3] !== undefined) raw.bitrate = s[3];
+    if (s[4] !== undefined) raw.total_size = s[4];
+    if (s[5] !== undefined) raw.out_time_us = s[5];
+    if (s[6] !== undefined) raw.out_time_ms = s[6];
+    if (s[7] !== undefined) raw.out_time = s[7];
+    if (s[8] !== undefined) raw.dup_frames = s[8];
+    if (s[9] !== undefined) raw.drop_frames = s[9];
+    if (s[10] !== undefined) raw.speed = s[10];
+    if (this.#others !== undefined) Object.assign(raw, this.#others);
+    raw.progress = progress;
+    s.fill(undefined);
+    this.#others = undefined;
+    return raw;
   }
 }
 

@@ -58,6 +58,20 @@ describe('ProgressParser', () => {
     expect(block?.frame).toBeUndefined();
   });
 
+  test('a key written twice keeps its last value, padded or not; nothing carries over to the next block', () => {
+    const [first, second] = parseAll('frame=3\n frame = 7\nout_time_us=1\nstream_0_0_q=2.0\nstream_0_0_q=5.0\nx=1\nx=2\nprogress=continue\nspeed=1x\nprogress=end\n');
+    expect(first?.raw).toEqual({ frame: '7', out_time_us: '1', stream_0_0_q: '5.0', x: '2', progress: 'continue' });
+    expect(first?.frame).toBe(7);
+    expect(second?.raw).toEqual({ speed: '1x', progress: 'end' });
+    expect(second).toMatchObject({ frame: undefined, outTimeUs: undefined, speed: 1, done: true });
+  });
+
+  test('keys that only look like the usual ones are kept as written', () => {
+    const [block] = parseAll('frames=1\nFrame=2\nout_time_ux=3\nspeed_=4\nprogress=continue\n');
+    expect(block?.raw).toEqual({ frames: '1', Frame: '2', out_time_ux: '3', speed_: '4', progress: 'continue' });
+    expect(block).toMatchObject({ frame: undefined, outTimeUs: undefined, speed: undefined });
+  });
+
   test('a block cut off by the process dying is never emitted', () => {
     expect(parseAll('frame=1\nout_time_us=100\nprogre')).toEqual([]);
   });
