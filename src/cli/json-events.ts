@@ -1,3 +1,4 @@
+import type { EncoderReport } from '../remux/encoder-fallback.js';
 import { RemuxError } from '../remux/errors.js';
 import type { RemuxAttempt, RemuxLadderEvents, RemuxResult } from '../remux/ladder-types.js';
 import type { StrategyDecision } from '../remux/types.js';
@@ -17,11 +18,12 @@ type AttemptStart = Parameters<RemuxLadderEvents['attempt']>[0];
 
 export const decisionEvent = (decision: StrategyDecision): CliEvent => ({ event: 'decision', ...decision });
 
-export const attemptEvent = ({ index, strategy, args }: AttemptStart): CliEvent => ({
+export const attemptEvent = ({ index, strategy, args, encoder }: AttemptStart): CliEvent => ({
   event: 'attempt',
   index,
   strategy,
   args,
+  encoder: encoderSummary(encoder),
 });
 
 export const spawnEvent = ({ pid, args }: { pid: number | undefined; args: readonly string[] }): CliEvent => ({
@@ -48,6 +50,7 @@ export function attemptEndEvent(attempt: RemuxAttempt): CliEvent {
     durationMs: roundMs(attempt.durationMs),
     outcome: outcomeSummary(attempt.outcome),
     matchedLine: attempt.classification?.matchedLine,
+    encoder: encoderSummary(attempt.encoder),
   };
 }
 
@@ -60,6 +63,7 @@ export function remuxResultEvent(result: RemuxResult, exitCode: number): CliEven
     attempts: result.attempts.length,
     durationMs: roundMs(result.durationMs),
     outTimeUs: result.attempts.at(-1)?.outcome.lastProgress?.outTimeUs,
+    encoder: encoderSummary(result.encoder),
   };
 }
 
@@ -82,13 +86,28 @@ export function errorEvent(error: unknown, exitCode: number): CliEvent {
     outcome: outcome ? outcomeSummary(outcome) : undefined,
     attempts:
       error instanceof RemuxError
-        ? error.attempts.map((attempt) => ({ strategy: attempt.strategy, kind: attempt.kind, reason: attempt.outcome.reason }))
+        ? error.attempts.map((attempt) => ({
+            strategy: attempt.strategy,
+            kind: attempt.kind,
+            reason: attempt.outcome.reason,
+            encoder: attempt.encoder?.encoder,
+          }))
         : undefined,
     stderrTail: error instanceof RemuxError ? (error.attempts.at(-1)?.stderrTail ?? outcome?.stderrTail) : outcome?.stderrTail,
   };
 }
 
 export const signalEvent = (signal: NodeJS.Signals): CliEvent => ({ event: 'signal', signal });
+
+/**
+ * A transcode's encoder: what was asked for, what ran, and each encoder left on the way with why
+ * (`init_failed`, `failed_before`, `not_in_build`) and ffmpeg's line. Absent for a copy.
+ */
+function encoderSummary(report: EncoderReport | undefined) {
+  if (report === undefined) return undefined;
+  const left = report.left.map(({ encoder, reason, detail, durationMs, exitCode }) => ({ encoder, reason, detail, durationMs: roundMs(durationMs), exitCode }));
+  return { requested: report.requested, encoder: report.encoder, left };
+}
 
 function outcomeSummary(outcome: FfmpegOutcome) {
   const { reason, exitCode, signal, forcedKill, durationMs } = outcome;

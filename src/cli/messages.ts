@@ -1,3 +1,4 @@
+import type { EncoderLeftReason, EncoderReport, LeftEncoder } from '../remux/encoder-fallback.js';
 import { RemuxError } from '../remux/errors.js';
 import type { RemuxAttempt, RemuxLadderEvents, RemuxResult } from '../remux/ladder-types.js';
 import { STRATEGY_TABLE } from '../remux/strategy-table.js';
@@ -17,9 +18,38 @@ export function describeDecision(decision: StrategyDecision): string {
   return `probe: ${decision.reason}${decision.probeFailed ? ' (probe failed; assuming h264 8-bit)' : ''}`;
 }
 
-export function describeAttempt({ index, strategy }: Parameters<RemuxLadderEvents['attempt']>[0]): string {
+/**
+ * An attempt starts. A transcode names its encoder and, below, the encoders skipped before it;
+ * a hardware encoder that failed to start gives way to the next one in the same attempt, and
+ * that start is one line saying why.
+ */
+export function describeAttempt({ index, strategy, encoder }: Parameters<RemuxLadderEvents['attempt']>[0]): string {
+  const last = encoder?.left.at(-1);
+  if (encoder && last?.reason === 'init_failed') {
+    return `[${strategy} ${last.encoder}] failed to start, trying ${encoder.encoder}: ${last.detail}`;
+  }
   const summary = STRATEGY_TABLE.find((row) => row.strategy === strategy)?.summary;
-  return `attempt ${index + 1}: ${strategy}${summary ? ` (${summary})` : ''}`;
+  const what = encoder ? `${strategy} with ${encoder.encoder}` : strategy;
+  const skipped = encoder ? describeSkipped(strategy, encoder.left) : [];
+  return [`attempt ${index + 1}: ${what}${summary ? ` (${summary})` : ''}`, ...skipped].join('\n');
+}
+
+/** What the progress and failure lines of an attempt are labelled with: `transcode libx264`, `default`. */
+export function attemptLabel(strategy: string, encoder: EncoderReport | undefined): string {
+  return encoder ? `${strategy} ${encoder.encoder}` : strategy;
+}
+
+const SKIPPED_BECAUSE: Readonly<Record<Exclude<EncoderLeftReason, 'init_failed'>, string>> = {
+  not_in_build: 'not in this ffmpeg build',
+  failed_before: 'failed to start earlier with this ffmpeg',
+};
+
+/** One line per reason for the encoders left before any was started (`auto`'s, or one not in the build). */
+function describeSkipped(strategy: string, left: readonly LeftEncoder[]): string[] {
+  return Object.entries(SKIPPED_BECAUSE).flatMap(([reason, because]) => {
+    const encoders = left.filter((entry) => entry.reason === reason).map((entry) => entry.encoder);
+    return encoders.length === 0 ? [] : [`[${strategy}] skipped ${encoders.join(', ')}: ${because}`];
+  });
 }
 
 export function describeSpawn({ pid }: { pid: number | undefined }): string {
@@ -37,13 +67,20 @@ export function describeStall(stall: FfmpegStall & { readonly strategy?: string 
 export function describeAttemptEnd(attempt: RemuxAttempt): string | undefined {
   if (attempt.kind === 'none') return undefined;
   const detail = attempt.classification?.matchedLine;
-  return `[${attempt.strategy}] failed: ${attempt.kind}${detail ? `: ${detail}` : ''}`;
+  return `[${attemptLabel(attempt.strategy, attempt.encoder)}] failed: ${attempt.kind}${detail ? `: ${detail}` : ''}`;
 }
 
 export function describeRemuxResult(result: RemuxResult): string {
   const outTimeUs = result.attempts.at(-1)?.outcome.lastProgress?.outTimeUs;
   const media = outTimeUs === undefined ? '' : `, ${formatMediaTime(outTimeUs)} of media`;
-  return `done: wrote ${result.output} (strategy ${result.strategy}${media}) in ${formatDuration(result.durationMs)}`;
+  const encoder = result.encoder ? `, ${describeEncoderUsed(result.encoder)}` : '';
+  return `done: wrote ${result.output} (strategy ${result.strategy}${encoder}${media}) in ${formatDuration(result.durationMs)}`;
+}
+
+/** `encoder libx264`, `encoder libx264 in place of h264_vaapi`, `encoder h264_nvenc chosen by auto`. */
+function describeEncoderUsed({ requested, encoder }: EncoderReport): string {
+  if (requested === encoder) return `encoder ${encoder}`;
+  return requested === 'auto' ? `encoder ${encoder} chosen by auto` : `encoder ${encoder} in place of ${requested}`;
 }
 
 export function describeRunResult(outcome: FfmpegOutcome): string {

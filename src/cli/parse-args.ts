@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import type { TranscodeOptions } from '../remux/transcode-options.js';
 import { parseDuration } from './durations.js';
 import { findStdioMedia } from './media-pipes.js';
 import { joinDashValues } from './option-values.js';
 import { SERVICE_OPTIONS, type ServiceFlags, parseServiceFlags } from './service-flags.js';
+import { TRANSCODE_OPTIONS, parseTranscodeFlags } from './transcode-flags.js';
 
 /** The options `remux` and `run` share. Durations are in ms; `undefined` means the library's default. */
 export interface SupervisionFlags {
@@ -22,6 +24,8 @@ export interface RemuxCommand extends SupervisionFlags {
   readonly output: string;
   readonly ffprobePath: string | undefined;
   readonly sidecars: boolean;
+  /** The transcode rung's settings; `undefined` when no transcode flag was given (the library's defaults). */
+  readonly transcode: TranscodeOptions | undefined;
 }
 
 /** `ffmpeg-supervisor run [options] -- <ffmpeg args>` */
@@ -72,6 +76,7 @@ const REMUX_OPTIONS = {
   output: { type: 'string', short: 'o' },
   ffprobe: { type: 'string' },
   sidecars: { type: 'boolean' },
+  ...TRANSCODE_OPTIONS,
 } as const;
 
 const RUN_OPTIONS = { ...SHARED_OPTIONS, 'expected-duration': { type: 'string' }, ...SERVICE_OPTIONS } as const;
@@ -138,6 +143,7 @@ function parseRemux(args: readonly string[]): RemuxCommand {
     output: values.output,
     ffprobePath: pathOption(values.ffprobe, '--ffprobe'),
     sidecars: values.sidecars ?? false,
+    transcode: parseTranscodeFlags(values, (message) => new UsageError(message)),
     ...supervisionFlags(values),
   };
 }

@@ -1,3 +1,4 @@
+import type { EncoderReport } from '../remux/encoder-fallback.js';
 import type { RemuxAttempt, RemuxLadderEvents, RemuxResult } from '../remux/ladder-types.js';
 import type { StrategyDecision } from '../remux/types.js';
 import type { FfmpegOutcome } from '../supervisor/outcome.js';
@@ -17,6 +18,7 @@ import {
   stallEvent,
 } from './json-events.js';
 import {
+  attemptLabel,
   describeAttempt,
   describeAttemptEnd,
   describeDecision,
@@ -78,6 +80,8 @@ export class ProgressDisplay {
   #stopping = false;
   /** ffmpeg's `progress=end` block, drawn as 100 % only once the run is known to have completed. */
   #endView: ProgressView | undefined;
+  /** The encoder of the running transcode, shown in the progress label. */
+  #encoder: EncoderReport | undefined;
 
   constructor(options: ProgressDisplayOptions) {
     this.#mode = options.mode;
@@ -96,12 +100,12 @@ export class ProgressDisplay {
 
   attempt(attempt: Parameters<RemuxLadderEvents['attempt']>[0]): void {
     this.#emit(attemptEvent(attempt), describeAttempt(attempt));
-    this.#restartProgress();
+    this.#restartProgress(attempt.encoder);
   }
 
   spawn(info: { pid: number | undefined; args: readonly string[] }): void {
     this.#emit(spawnEvent(info), describeSpawn(info));
-    this.#restartProgress();
+    this.#restartProgress(undefined);
   }
 
   progress(progress: Progress): void {
@@ -112,7 +116,7 @@ export class ProgressDisplay {
     if (this.#stopping) return;
     const now = this.#now();
     const view: ProgressView = {
-      label: progress.strategy,
+      label: progress.strategy === undefined ? undefined : attemptLabel(progress.strategy, this.#encoder),
       percent: progress.percent,
       outTimeUs: progress.outTimeUs,
       frame: progress.frame,
@@ -187,7 +191,8 @@ export class ProgressDisplay {
     else this.#stream.write(`progress ${line}\n`);
   }
 
-  #restartProgress(): void {
+  #restartProgress(encoder: EncoderReport | undefined): void {
+    this.#encoder = encoder;
     this.#stopping = false;
     this.#endView = undefined;
     this.#pendingLine = undefined;

@@ -26,6 +26,7 @@ export async function runRemuxCommand(command: RemuxCommand, { display, signal, 
       startupGraceMs: command.startupGraceMs,
       killGraceMs: command.killGraceMs,
       sidecars: command.sidecars,
+      transcode: command.transcode,
     });
     ladder.on('decision', (decision) => display.decision(decision));
     ladder.on('attempt', (attempt) => display.attempt(attempt));

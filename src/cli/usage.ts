@@ -45,6 +45,19 @@ remux options:
   --sidecars                 also write <out.mp4>.meta.json on success, <out.mp4>.err.log
                              on failure
 
+remux transcode options (the transcode rung only: HEVC, 10-bit H.264, MPEG-2, last resort):
+  --encoder <name>           libx264 (default), h264_vaapi, h264_nvenc, h264_qsv, or auto
+                             (the hardware encoders this ffmpeg lists, then libx264); a
+                             hardware encoder that cannot start falls back to libx264
+  --preset <preset>          x264 preset, ultrafast to placebo (default veryfast)
+  --crf <0-51>               constant quality, lower is better (default 21); a hardware
+                             encoder takes it as its own (-qp, -cq, -global_quality)
+  --threads <0-64>           threads to decode, filter and encode (default 0: every core)
+  --nice <0-19>              scheduling priority of the transcode's ffmpeg, 19 the lowest
+                             (default: the host's)
+  --vaapi-device <path>      render node for h264_vaapi (default /dev/dri/renderD128)
+  --qsv-device <path>        device for h264_qsv (default: ffmpeg's choice)
+
 run options:
   --expected-duration <dur>  length of the output, to show a percent and an ETA
   --restart <when>           keep ffmpeg running (a live input): restart on-stall, on-failure,
@@ -61,8 +74,9 @@ Durations: 500ms, 90s, 2m, 1h, 1m30s; a bare number is seconds.
 
 Progress goes to stderr: one line redrawn in place on a terminal, plain lines otherwise.
 With --json, stdout carries the events decision, attempt, spawn, progress, stall,
-attemptEnd, signal, and last result or error (exitCode, message, stderrTail); --json
-cannot be combined with media on stdout.
+attemptEnd, signal, and last result or error (exitCode, message, stderrTail); a
+transcode's attempt, attemptEnd and result carry its encoder (asked for, run, and those left
+and why). --json cannot be combined with media on stdout.
 
 Exit codes:
 ${exitCodes}
@@ -72,6 +86,7 @@ file may stay behind.
 
 Examples:
   ${PROGRAM} remux "rec part 1.ts" "rec part 2.ts" -o rec.mp4
+  ${PROGRAM} remux rec.ts -o rec.mp4 --encoder auto --threads 2 --nice 10
   ${PROGRAM} run --stall-timeout 30s --expected-duration 10m -- -i in.mkv out.mp4
   cat in.ts | ${PROGRAM} run -- -i - -c copy -f mpegts - > out.ts
   ${PROGRAM} run --restart on-stall,on-failure --max-restarts 5/10m -- -i http://tuner/stream.ts -c copy -f hls live.m3u8

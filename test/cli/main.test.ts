@@ -134,6 +134,7 @@ describe('usage', () => {
     [['remux', 'a.ts', '-o', 'o.mp4', '--bogus'], "unknown option '--bogus'"],
     [['run', '-i', 'a.ts', 'o.mp4'], "run needs '--' before the ffmpeg arguments"],
     [['remux', 'a.ts', '-o', 'o.mp4', '--stall-timeout', 'soon'], "bad duration for --stall-timeout: 'soon'"],
+    [['remux', 'a.ts', '-o', 'o.mp4', '--crf', '1.5'], "--crf must be a whole number from 0 to 51; got '1.5'"],
   ])('%j → exit 2, the error and the usage on stderr', async (args, message) => {
     const { code, stdout, stderr } = await startCli(args).done;
     expect(code).toBe(2);

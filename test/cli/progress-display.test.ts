@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { type DisplayMode, ProgressDisplay } from '../../src/cli/progress-display.js';
+import type { EncoderReport } from '../../src/remux/encoder-fallback.js';
 import { RemuxError } from '../../src/remux/errors.js';
 import type { RemuxAttempt, RemuxResult } from '../../src/remux/ladder-types.js';
 import type { RunnableStrategyDecision } from '../../src/remux/types.js';
@@ -357,5 +358,130 @@ describe('ProgressDisplay: JSON', () => {
         frame: 238,
       },
     ]);
+  });
+});
+
+describe('ProgressDisplay: the transcode encoder', () => {
+  const TRANSCODE = 'transcode (re-encode the video to 8-bit 4:2:0 H.264 at a constant frame rate, deinterlaced when the probe says interlaced)';
+  const VA_LINE = '[AVHWDeviceContext @ 0x5600] No VA display found for device /dev/dri/renderD128.';
+  const vaapiFirst: EncoderReport = { requested: 'h264_vaapi', encoder: 'h264_vaapi', left: [] };
+  const fellBack: EncoderReport = {
+    requested: 'h264_vaapi',
+    encoder: 'libx264',
+    left: [{ encoder: 'h264_vaapi', reason: 'init_failed', detail: VA_LINE, durationMs: 81.6, exitCode: 1 }],
+  };
+  const autoSkipped: EncoderReport = {
+    requested: 'auto',
+    encoder: 'h264_qsv',
+    left: [
+      { encoder: 'h264_nvenc', reason: 'not_in_build', detail: 'this ffmpeg build does not list h264_nvenc', durationMs: 0 },
+      { encoder: 'h264_vaapi', reason: 'failed_before', detail: 'h264_vaapi failed to start earlier with this ffmpeg binary', durationMs: 0 },
+    ],
+  };
+  const start = (encoder: EncoderReport) => ({ id: 'job-1', strategy: 'transcode' as const, args: ['-c:v', encoder.encoder], index: 0, encoder });
+  const transcodeProgress = (outTimeS: number) => ({ ...progress(outTimeS), strategy: 'transcode' as const });
+  const transcodeAttempt = (encoder: EncoderReport, extra: Partial<RemuxAttempt> = {}) =>
+    attempt({ strategy: 'transcode', args: ['-c:v', encoder.encoder], encoder, ...extra });
+  const transcodeResult = (encoder: EncoderReport): RemuxResult => ({
+    ...result,
+    strategy: 'transcode',
+    attempts: [transcodeAttempt(encoder)],
+    encoder,
+  });
+
+  test('plain: the encoder that ran, why the hardware one was left, and the result says which one made the file', () => {
+    const { display, lines, advance } = makeDisplay('plain');
+    display.attempt(start(vaapiFirst));
+    display.attempt(start(fellBack));
+    advance(2_000);
+    display.progress(transcodeProgress(1));
+    display.attemptEnd(transcodeAttempt(fellBack));
+    display.remuxResult(transcodeResult(fellBack), 0);
+    expect(lines()).toEqual([
+      `attempt 1: ${TRANSCODE.replace('transcode', 'transcode with h264_vaapi')}`,
+      `[transcode h264_vaapi] failed to start, trying libx264: ${VA_LINE}`,
+      'progress [transcode libx264]  10.0%  00:00:01.00  frame 25  2.00x  ETA 5s',
+      'done: wrote /rec/out.mp4 (strategy transcode, encoder libx264 in place of h264_vaapi, 00:00:09.50 of media) in 1.5s',
+    ]);
+  });
+
+  test("plain: 'auto' lists the encoders it skipped and why, one line per reason", () => {
+    const { display, lines } = makeDisplay('plain');
+    display.attempt(start(autoSkipped));
+    display.remuxResult(transcodeResult(autoSkipped), 0);
+    expect(lines()).toEqual([
+      `attempt 1: ${TRANSCODE.replace('transcode', 'transcode with h264_qsv')}`,
+      '[transcode] skipped h264_nvenc: not in this ffmpeg build',
+      '[transcode] skipped h264_vaapi: failed to start earlier with this ffmpeg',
+      'done: wrote /rec/out.mp4 (strategy transcode, encoder h264_qsv chosen by auto, 00:00:09.50 of media) in 1.5s',
+    ]);
+  });
+
+  test('plain: the encoder asked for and run is named once; a failed transcode names its encoder', () => {
+    const { display, lines } = makeDisplay('plain');
+    const libx264: EncoderReport = { requested: 'libx264', encoder: 'libx264', left: [] };
+    display.attemptEnd(transcodeAttempt(libx264, { kind: 'generic', outcome: outcome({ reason: 'failed', exitCode: 1 }) }));
+    display.remuxResult(transcodeResult(libx264), 0);
+    expect(lines()).toEqual([
+      '[transcode libx264] failed: generic',
+      'done: wrote /rec/out.mp4 (strategy transcode, encoder libx264, 00:00:09.50 of media) in 1.5s',
+    ]);
+  });
+
+  test('plain: a copy names no encoder, and a run after a transcode carries no stale label', () => {
+    const { display, lines } = makeDisplay('plain');
+    display.attempt(start(fellBack));
+    display.attempt(attemptStart);
+    display.progress(progress(1));
+    expect(lines().at(-1)).toBe('progress [default]  10.0%  00:00:01.00  frame 25  2.00x  ETA 5s');
+  });
+
+  test('TTY at 60 columns: the encoder is in the live label; the frame and media time go first, percent, speed and ETA stay', () => {
+    const { display, chunks } = makeDisplay('tty', 60);
+    display.attempt(start({ requested: 'h264_nvenc', encoder: 'h264_nvenc', left: [] }));
+    const wide = { ...transcodeProgress(1), outTimeUs: 492_000_000, frame: 12_300, percent: 27.3, speed: 12.34 };
+    display.progress(wide);
+    const live = chunks.at(-1) ?? '';
+    expect(live).toBe(`${CLEAR}[transcode h264_nvenc]  ██░░░░░░░░  27.3%  12.3x  ETA 1m47s`);
+    expect([...live].length - CLEAR.length).toBeLessThan(60);
+  });
+
+  test('TTY: the fallback line ends the live line of the failed start and the new label follows', () => {
+    const { display, text } = makeDisplay('tty');
+    display.attempt(start(vaapiFirst));
+    display.progress({ ...transcodeProgress(0), percent: 0, frame: 0, speed: undefined });
+    display.attempt(start(fellBack));
+    display.progress(transcodeProgress(1));
+    expect(text()).toBe(
+      `attempt 1: ${TRANSCODE.replace('transcode', 'transcode with h264_vaapi')}\n` +
+        `${CLEAR}[transcode h264_vaapi]  ░░░░░░░░░░   0.0%  00:00:00.00  frame 0  --x  ETA --\n` +
+        `[transcode h264_vaapi] failed to start, trying libx264: ${VA_LINE}\n` +
+        `${CLEAR}[transcode libx264]  █░░░░░░░░░  10.0%  00:00:01.00  frame 25  2.00x  ETA 5s`,
+    );
+  });
+
+  test('JSON: the attempt, attemptEnd and result events carry the encoder and what was left, the error its attempts\' encoders', () => {
+    const { display, lines } = makeDisplay('json');
+    display.attempt(start(vaapiFirst));
+    display.attempt(start(fellBack));
+    display.attemptEnd(transcodeAttempt(fellBack));
+    display.remuxResult(transcodeResult(fellBack), 0);
+    const failed = transcodeAttempt(fellBack, { kind: 'generic', outcome: outcome({ reason: 'failed', exitCode: 1 }) });
+    display.failure(new RemuxError('remux failed (generic) in strategy transcode: x', { kind: 'generic', attempts: [failed] }), 1);
+    const events = lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    const leftJson = [{ encoder: 'h264_vaapi', reason: 'init_failed', detail: VA_LINE, durationMs: 82, exitCode: 1 }];
+    expect(events[0]).toEqual({ event: 'attempt', index: 0, strategy: 'transcode', args: ['-c:v', 'h264_vaapi'], encoder: { requested: 'h264_vaapi', encoder: 'h264_vaapi', left: [] } });
+    expect(events[1]).toEqual({ event: 'attempt', index: 0, strategy: 'transcode', args: ['-c:v', 'libx264'], encoder: { requested: 'h264_vaapi', encoder: 'libx264', left: leftJson } });
+    expect(events[2]).toMatchObject({ event: 'attemptEnd', strategy: 'transcode', kind: 'none', encoder: { requested: 'h264_vaapi', encoder: 'libx264', left: leftJson } });
+    expect(events[3]).toMatchObject({ event: 'result', strategy: 'transcode', encoder: { requested: 'h264_vaapi', encoder: 'libx264', left: leftJson } });
+    expect(events[4]).toMatchObject({ event: 'error', attempts: [{ strategy: 'transcode', kind: 'generic', reason: 'failed', encoder: 'libx264' }] });
+  });
+
+  test('JSON: a copy has no encoder key at all', () => {
+    const { display, text } = makeDisplay('json');
+    display.attempt(attemptStart);
+    display.attemptEnd(attempt());
+    display.remuxResult(result, 0);
+    expect(text()).not.toContain('encoder');
   });
 });
