@@ -9,13 +9,15 @@
  * - the CLI (`node dist/cli/main.js remux`), capability cache warm (the usual call) and cold
  *   (a new cache directory each run: the first call after an install or an upgrade).
  *
- * Steps, each timed on its own with what the ladder runs: the input probe (`probeMedia`), the
- * capability probe (cold, from the disk cache, from memory), the supervised ffmpeg attempt, the
- * output probe (`probeMedia` of the MP4), a narrower output probe, reading the MP4's `moov` box in
- * process (no ffprobe), and the rename. Wall time and CPU time (this process plus every child it
+ * Steps, each timed on its own with what the ladder runs: the input probe that also lists the
+ * first packets (where the first keyframe is found) within ffprobe's own read limits, the same
+ * with the long read (when a stream came back without parameters), `probeMedia` alone, and the
+ * keyframe scan of one stream (when the keyframe is not among those packets), the capability probe
+ * (cold, from the disk cache, from memory), the supervised ffmpeg attempt, the output check
+ * (the MP4's `moov` read in process, and ffprobe, which checks other containers), and the rename. Wall time and CPU time (this process plus every child it
  * reaped; the CLI's children are counted through the CLI). Needs `npm run build` for the CLI.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,14 +25,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildStrategyArgs } from '../src/remux/build-strategy-args.js';
 import { RemuxLadder } from '../src/remux/ladder.js';
-import { probeMedia } from '../src/remux/probe-media.js';
+import { INPUT_PROBE_PACKETS, probeVideoStartSec } from '../src/remux/first-keyframe.js';
+import { checkOutput } from '../src/remux/output-file.js';
+import { probeMedia, runFfprobe } from '../src/remux/probe-media.js';
+import { probeArgs } from '../src/remux/probe-parse.js';
+import { probeResultOfMp4, readMp4Movie } from '../src/remux/read-mp4.js';
 import { clearCapabilitiesCache, probeCapabilities } from '../src/supervisor/capabilities.js';
 import { killAllLiveRuns } from '../src/supervisor/host-exit.js';
 import { spawnEnvFor } from '../src/supervisor/static-build-env.js';
 import { FfmpegSupervisor } from '../src/supervisor/supervisor.js';
 import { childrenCpuMs, CHILDREN_CPU_RESOLUTION_MS, hostCpuMs } from './lib/cpu.js';
 import { availableBuilds, type FfmpegBuild, ffmpegVersion, generateRecording } from './lib/media.js';
-import { readMp4Summary } from './lib/mp4-moov.js';
 import { isQuick, printHeading, printTable } from './lib/options.js';
 import { killGroup, onInterrupt } from './lib/processes.js';
 import { fixed, median } from './lib/stats.js';
@@ -38,8 +43,6 @@ import { fixed, median } from './lib/stats.js';
 const DURATION_SEC = isQuick ? 5 : 60;
 const ROUNDS = isQuick ? 2 : 9;
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-/** What the output check reads: the container, the streams' types and the duration. */
-const NARROW_OUTPUT_ENTRIES = 'stream=codec_type:format=duration,format_name';
 
 interface Sample {
   readonly wallMs: number;
@@ -74,16 +77,11 @@ function runProcess(file: string, args: readonly string[], env?: NodeJS.ProcessE
   });
 }
 
-function execText(file: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env: spawnEnvFor(file, undefined), maxBuffer: 4 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-  });
-}
-
 async function benchBuild(build: FfmpegBuild, dir: string): Promise<void> {
   const version = await ffmpegVersion(build.ffmpegPath);
   const input = await generateRecording(build.ffmpegPath, dir, DURATION_SEC);
   const capabilities = await probeCapabilities(build.ffmpegPath);
+  const inputStartSec = (await probeMedia(input, { ffprobePath: build.ffprobePath })).startTimeSec;
   const output = join(dir, 'out.mp4');
   const defaultArgs = buildStrategyArgs('default', { input: { kind: 'file', path: input }, output, capabilities });
   const warmCache = join(dir, 'cache-warm');
@@ -102,7 +100,11 @@ async function benchBuild(build: FfmpegBuild, dir: string): Promise<void> {
     ['CLI, capability cache cold', () => runCli(join(dir, `cache-cold-${++coldCount}`))],
   ];
   const steps: ReadonlyArray<[string, () => Promise<unknown>]> = [
-    ['input probe (probeMedia)', () => probeMedia(input, { ffprobePath: build.ffprobePath })],
+    [`input probe + first ${INPUT_PROBE_PACKETS} packets, ffprobe's read limits (the ladder's one ffprobe)`, () =>
+      runFfprobe(probeArgs(input, { packets: INPUT_PROBE_PACKETS, longAnalysis: false }), { ffprobePath: build.ffprobePath })],
+    [`the same with the long read (when a stream lacks parameters)`, () => runFfprobe(probeArgs(input, { packets: INPUT_PROBE_PACKETS }), { ffprobePath: build.ffprobePath })],
+    ['input probe alone, long read (probeMedia)', () => probeMedia(input, { ffprobePath: build.ffprobePath })],
+    ['keyframe scan of the video alone (when not among those packets)', () => probeVideoStartSec(input, 0, inputStartSec, { ffprobePath: build.ffprobePath })],
     ['capability probe, cold (2 processes)', () => {
       clearCapabilitiesCache();
       return probeCapabilities(build.ffmpegPath);
@@ -113,13 +115,13 @@ async function benchBuild(build: FfmpegBuild, dir: string): Promise<void> {
     }],
     ['capability probe, from memory', () => probeCapabilities(build.ffmpegPath)],
     ['ffmpeg attempt (supervised default rung)', () => new FfmpegSupervisor({ ffmpegPath: build.ffmpegPath, args: defaultArgs }).run()],
-    ['output probe (probeMedia, today)', () => probeMedia(checked, { ffprobePath: build.ffprobePath })],
-    ['output probe, narrow (-show_entries ' + NARROW_OUTPUT_ENTRIES + ')', () =>
-      execText(build.ffprobePath, ['-v', 'quiet', '-print_format', 'json', '-show_entries', NARROW_OUTPUT_ENTRIES, `file:${checked}`])],
-    ['output check in process (read moov, no ffprobe)', async () => {
-      const summary = await readMp4Summary(checked);
-      if (!summary.hasFtyp || !(summary.durationSec && summary.durationSec > 0) || summary.videoTracks !== 1) throw new Error('moov summary wrong');
+    ['output check, moov read in process (the ladder\'s)', async () => {
+      const read = await readMp4Movie(checked);
+      if (!read) throw new Error('the moov reader could not read the output');
+      const problem = checkOutput(probeResultOfMp4(read.movie, read.sizeBytes), read.sizeBytes, { hasVideo: true, hasAudio: true, expectedDurationSec: DURATION_SEC });
+      if (problem) throw new Error(`output check: ${problem.message}`);
     }],
+    ['output check by ffprobe (probeMedia; other containers)', () => probeMedia(checked, { ffprobePath: build.ffprobePath })],
     ['rename into place', async () => {
       await rename(checked, `${checked}.renamed`);
       await rename(`${checked}.renamed`, checked);
