@@ -71,7 +71,7 @@ export function probeResultOfMp4(movie: Mp4Movie, sizeBytes: number): ProbeResul
   const streams: ProbedStream[] = movie.tracks.map((track, index) => ({
     index,
     codecType: codecTypeOf(track.handler),
-    codecName: track.sampleEntry ?? 'unknown',
+    codecName: codecNameOf(track.sampleEntry),
     // A video track without samples has no picture, whatever its sample entry says.
     ...(track.width !== undefined && track.sampleCount > 0 && { width: track.width }),
     ...(track.height !== undefined && { height: track.height }),
@@ -97,6 +97,16 @@ export function probeResultOfMp4(movie: Mp4Movie, sizeBytes: number): ProbeResul
     streams,
     ...(video === undefined && audio.length === 0 && { error: 'the MP4 has no audio or video track' }),
   };
+}
+
+/** ffprobe's codec names for the sample entries an MP4 from ffmpeg has; another entry is named by its code. */
+const CODEC_NAMES: Readonly<Record<string, string>> = {
+  avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc', mp4v: 'mpeg4', mp4a: 'aac', 'ac-3': 'ac3', 'ec-3': 'eac3', Opus: 'opus', fLaC: 'flac',
+};
+
+function codecNameOf(sampleEntry: string | undefined): string {
+  if (sampleEntry === undefined) return 'unknown';
+  return CODEC_NAMES[sampleEntry] ?? sampleEntry.trim().toLowerCase();
 }
 
 function codecTypeOf(handler: string): string {

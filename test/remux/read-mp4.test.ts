@@ -31,7 +31,7 @@ function summary(probe: ProbeResult) {
     audioTrackCount: probe.audioTrackCount,
     hasVideo: probe.video !== undefined,
     durationSec: probe.durationSec,
-    streams: (probe.streams ?? []).map((s) => ({ codecType: s.codecType, width: s.width, startTimeSec: s.startTimeSec, durationSec: s.durationSec })),
+    streams: (probe.streams ?? []).map((s) => ({ codecType: s.codecType, codecName: s.codecName, width: s.width, startTimeSec: s.startTimeSec, durationSec: s.durationSec })),
   };
 }
 
