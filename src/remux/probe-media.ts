@@ -5,6 +5,7 @@ import { resolveFfprobePath } from '../supervisor/resolve-path.js';
 import { FfmpegSupervisor } from '../supervisor/supervisor.js';
 import { parseProbeJson, probeArgs } from './probe-parse.js';
 import type { ProbeResult } from './types.js';
+import type { OutcomeReason } from '../supervisor/outcome-types.js';
 import { isInProcessSpawn } from '../supervisor/options.js';
 
 export interface ProbeMediaOptions {
@@ -43,15 +44,21 @@ export async function probeMedia(path: string, options: ProbeMediaOptions = {}):
 }
 
 /** Pure: the probe of what {@link runFfprobe} resolved for `probeArgs()`. */
-export function probeResultOf(answer: string | { readonly error: string }): ProbeResult {
+export function probeResultOf(answer: string | FfprobeFailure): ProbeResult {
   return typeof answer === 'string' ? parseProbeJson(answer) : { ok: false, audio: [], audioTrackCount: 0, error: answer.error };
 }
 
+/** What {@link runFfprobe} resolves when ffprobe did not answer: why (`failed`, `timeout`) and a sentence. */
+export interface FfprobeFailure {
+  readonly error: string;
+  readonly reason: OutcomeReason;
+}
+
 /**
- * Runs ffprobe with `args`, supervised, and resolves its stdout, or `{ error }` when it failed
- * or timed out. Rejects only on an abort or a spawn failure.
+ * Runs ffprobe with `args`, supervised, and resolves its stdout, or an {@link FfprobeFailure}
+ * when it failed or timed out. Rejects only on an abort or a spawn failure.
  */
-export async function runFfprobe(args: string[], options: ProbeMediaOptions): Promise<string | { readonly error: string }> {
+export async function runFfprobe(args: string[], options: ProbeMediaOptions): Promise<string | FfprobeFailure> {
   const supervisor = new FfmpegSupervisor({
     ffmpegPath: isInProcessSpawn(options.spawn) && !options.ffprobePath ? 'ffprobe' : resolveFfprobePath(options.ffprobePath),
     args,
@@ -82,7 +89,7 @@ export async function runFfprobe(args: string[], options: ProbeMediaOptions): Pr
   } catch (error) {
     const reason = (error as FfmpegError).outcome?.reason;
     if (reason === 'aborted' || reason === 'spawn_failed' || !(error instanceof FfmpegError)) throw error;
-    return { error: `ffprobe ${reason}: ${error.message}` };
+    return { error: `ffprobe ${reason}: ${error.message}`, reason: reason ?? 'failed' };
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -2,7 +2,7 @@ import { type FfmpegCapabilities, probeCapabilities } from '../supervisor/capabi
 import type { FfmpegError } from '../supervisor/errors.js';
 import { decideStrategy } from './decide-strategy.js';
 import { INPUT_PROBE_PACKETS, keyframeOffsetSec, parseFirstKeyframe, probeVideoStartSec } from './first-keyframe.js';
-import { type ProbeMediaOptions, probeResultOf, runFfprobe } from './probe-media.js';
+import { type FfprobeFailure, type ProbeMediaOptions, probeResultOf, runFfprobe } from './probe-media.js';
 import { needsLongAnalysis, probeArgs } from './probe-parse.js';
 import type { FailRemux } from './remux-request.js';
 import type { AudioTrackPolicy } from './select-streams.js';
@@ -47,17 +47,18 @@ export async function inspectInputs(
 
 /**
  * One part's probe, with its first `packets` packets listed: within ffprobe's own read limits
- * first, and again with the long read only when a stream came back without parameters
- * (`needsLongAnalysis`). A failed or timed-out ffprobe is not run again.
+ * first, and again with the long read when a stream came back without parameters
+ * (`needsLongAnalysis`) or ffprobe failed. A timed-out ffprobe (a stuck share) is not run again.
  */
 async function probePart(
   path: string,
   packets: number,
   probeOptions: () => ProbeMediaOptions,
-): Promise<{ probe: ProbeResult; answer: string | { readonly error: string } }> {
+): Promise<{ probe: ProbeResult; answer: string | FfprobeFailure }> {
   const quick = await runFfprobe(probeArgs(path, { packets, longAnalysis: false }), probeOptions());
   const quickProbe = probeResultOf(quick);
-  if (typeof quick !== 'string' || !needsLongAnalysis(quickProbe)) return { probe: quickProbe, answer: quick };
+  const readLonger = typeof quick === 'string' ? needsLongAnalysis(quickProbe) : quick.reason === 'failed';
+  if (!readLonger) return { probe: quickProbe, answer: quick };
   const long = await runFfprobe(probeArgs(path, { packets }), probeOptions());
   return { probe: probeResultOf(long), answer: long };
 }

@@ -27,14 +27,19 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => removeTempDir(dir));
 
-/** Runs `inspectInputs` with a spawn that records each ffprobe's arguments. */
-async function inspect(path: string, ffprobePath: string) {
+/**
+ * Runs `inspectInputs` with a spawn that records each ffprobe's arguments; `quickRun`, when
+ * given, replaces the program of the runs within ffprobe's own read limits (a failing or hanging
+ * ffprobe).
+ */
+async function inspect(path: string, ffprobePath: string, { quickRun, timeoutMs }: { quickRun?: readonly string[]; timeoutMs?: number } = {}) {
   const runs: string[][] = [];
   const counting = ((file: string, args: readonly string[], options: object) => {
     runs.push([...args]);
-    return spawn(file, args, { ...options, env: STATIC_BUILD_ENV });
+    const [program, ...programArgs] = quickRun !== undefined && !args.includes('-analyzeduration') ? quickRun : [file, ...args];
+    return spawn(program as string, programArgs, { ...options, env: STATIC_BUILD_ENV });
   }) as unknown as SpawnFunction;
-  const probeOptions = (): ProbeMediaOptions => ({ ffprobePath, spawn: counting });
+  const probeOptions = (): ProbeMediaOptions => ({ ffprobePath, spawn: counting, timeoutMs });
   const fail = (kind: string, message: string) => new RemuxError(message, { kind: kind as never, attempts: [] });
   const inspected = await inspectInputs([path], { audioTracks: undefined, probeOptions, fail });
   return { ...inspected, runs };
@@ -69,6 +74,19 @@ describe.each(FFPROBES)('probing the first part ($name)', ({ path: ffprobePath }
     const { runs, decision } = await inspect(media['emptyAudio'] as string, ffprobePath as string);
     expect(runs).toHaveLength(2);
     expect(decision.streams?.dropped).toEqual([expect.objectContaining({ reason: 'no_parameters' })]);
+  });
+
+  test.skipIf(ffprobePath === undefined)('a first ffprobe that fails is run again with the long read', async () => {
+    const { runs, decision, probes } = await inspect(media['midGop'] as string, ffprobePath as string, { quickRun: ['/bin/sh', '-c', 'exit 1'] });
+    expect(runs).toHaveLength(2);
+    expect(probes[0]?.ok).toBe(true);
+    expect(decision).toMatchObject({ strategy: 'default', probeFailed: false });
+  });
+
+  test.skipIf(ffprobePath === undefined)('a first ffprobe that times out (a stuck share) is not run again', async () => {
+    const { runs, probes } = await inspect(media['midGop'] as string, ffprobePath as string, { quickRun: ['/bin/sh', '-c', 'sleep 30'], timeoutMs: 300 });
+    expect(runs).toHaveLength(1);
+    expect(probes[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^ffprobe timeout/) });
   });
 
   test.skipIf(ffprobePath === undefined)('radio has no picture: one run, no start', async () => {
