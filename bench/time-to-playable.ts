@@ -16,12 +16,14 @@
  *
  * Per run: wall time, and CPU time of every process the run started (the kernel's account of
  * reaped children, `cutime + cstime`, plus the host's own CPU for the ladder). Modes of a case
- * run one after another, never at once.
+ * run one after another, never at once; a copy case runs 3 rounds, each starting with another
+ * mode, and prints medians (`--rounds=N` sets the rounds of every case).
  *
  *   node --import tsx bench/time-to-playable.ts            # full (about 15–25 minutes here)
  *   node --import tsx bench/time-to-playable.ts --quick    # tiny clips, seconds
  *   node --import tsx bench/time-to-playable.ts --only=copy,hevc,mpeg2,fallback,limits
  *   node --import tsx bench/time-to-playable.ts --transcode-loops=3 --clip-dir=/tmp/clips
+ *   node --import tsx bench/time-to-playable.ts --only=copy --rounds=5
  *
  * `--transcode-loops=N` plays the transcode clips N times instead (shorter runs on a busy
  * machine); `--clip-dir` keeps the generated clips there and reuses them on the next run.
@@ -135,18 +137,40 @@ async function runCase(dir: string, testCase: Case): Promise<{ hand: Sample; lad
   const mediaSec = testCase.clipSec * loops;
   const output = join(dir, 'out.mp4');
 
-  const hand = await measure(async () => {
-    const run = await measureRun(FFMPEG, handWrittenArgs(testCase, input, output));
-    if (run.exitCode !== 0) throw new Error(`hand-written command failed: ${run.stderr.slice(-500)}`);
-  });
   let strategy = '';
-  const ladder = await measure(async () => {
-    const result = await new RemuxLadder({ ffmpegPath: FFMPEG, ffprobePath: FFPROBE }).remux({ inputs: [input], output });
-    strategy = result.strategy;
-  });
-  const cli = existsSync(CLI) ? await measure(() => runCli(input, output)) : undefined;
-  rmSync(output, { force: true });
-  return { hand, ladder, cli, mediaSec, strategy };
+  const modes: Record<'hand' | 'ladder' | 'cli', () => Promise<void>> = {
+    hand: async () => {
+      const run = await measureRun(FFMPEG, handWrittenArgs(testCase, input, output));
+      if (run.exitCode !== 0) throw new Error(`hand-written command failed: ${run.stderr.slice(-500)}`);
+    },
+    ladder: async () => {
+      const result = await new RemuxLadder({ ffmpegPath: FFMPEG, ffprobePath: FFPROBE }).remux({ inputs: [input], output });
+      strategy = result.strategy;
+    },
+    cli: () => runCli(input, output),
+  };
+  const order = (['hand', 'ladder', 'cli'] as const).filter((mode) => mode !== 'cli' || existsSync(CLI));
+  const samples = new Map<string, Sample[]>(order.map((mode) => [mode, []]));
+  // Each round starts with another mode, so the disk's write-back and the page cache favour none.
+  for (let round = 0; round < roundsOf(testCase); round += 1) {
+    for (let step = 0; step < order.length; step += 1) {
+      const mode = order[(round + step) % order.length] as (typeof order)[number];
+      samples.get(mode)?.push(await measure(modes[mode]));
+      rmSync(output, { force: true });
+    }
+  }
+  const medianOf = (mode: string): Sample | undefined => {
+    const list = samples.get(mode);
+    return list && list.length > 0 ? { wallMs: median(list.map((sample) => sample.wallMs)), cpuMs: median(list.map((sample) => sample.cpuMs)) } : undefined;
+  };
+  return { hand: medianOf('hand') as Sample, ladder: medianOf('ladder') as Sample, cli: medianOf('cli'), mediaSec, strategy };
+}
+
+/** Rounds of a case: `--rounds=N`, else 3 for a copy (seconds each, noisy), 1 for a transcode (minutes each). */
+function roundsOf(testCase: Case): number {
+  const given = Number(process.argv.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? Number.NaN);
+  if (Number.isInteger(given) && given >= 1) return given;
+  return testCase.strategy === 'default' && !isQuick ? 3 : 1;
 }
 
 /** Time from a hardware encoder's `attempt` event to libx264's: what a failing start costs. */
