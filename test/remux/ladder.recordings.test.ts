@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RemuxError } from '../../src/remux/errors.js';
 import { RemuxLadder } from '../../src/remux/ladder.js';
 import type { RemuxResult } from '../../src/remux/ladder-types.js';
-import { createTempDir, FFMPEG_BINARIES, ffprobeJson, removeTempDir } from '../helpers/media.js';
+import { probeResultOfMp4, readMp4Movie } from '../../src/remux/read-mp4.js';
+import { createTempDir, FFMPEG_BINARIES, type FfprobeJson, ffprobeJson, removeTempDir } from '../helpers/media.js';
 import { detectInterlacing, RECORDINGS } from '../helpers/recordings.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
@@ -73,7 +74,23 @@ async function expectPlayable(output: string, expected: Expected) {
   expect(duration).toBeGreaterThanOrEqual(expected.seconds[0]);
   expect(duration).toBeLessThanOrEqual(expected.seconds[1]);
   expect(Number(video[0]?.['duration'])).toBeGreaterThan(Math.min(duration * 0.8, duration - 0.05)); // the picture lasts as long as the sound
+  await expectMoovReadAsFfprobe(output, probe);
   return probe;
+}
+
+/** The ladder checked this file by reading its `moov` in process: what it read is what ffprobe reads, to 2 ms. */
+async function expectMoovReadAsFfprobe(output: string, probe: FfprobeJson) {
+  const read = await readMp4Movie(output);
+  expect(read).toBeDefined();
+  const mine = probeResultOfMp4(read!.movie, read!.sizeBytes);
+  const close = (value: unknown) => (value === undefined ? undefined : Math.round(Number(value) * 500) / 500);
+  expect({
+    durationSec: close(mine.durationSec),
+    streams: mine.streams?.map((s) => ({ type: s.codecType, codec: s.codecName, start: close(s.startTimeSec), duration: close(s.durationSec) })),
+  }).toEqual({
+    durationSec: close(probe.format['duration']),
+    streams: probe.streams.map((s) => ({ type: s['codec_type'], codec: s['codec_name'], start: close(s['start_time']), duration: close(s['duration']) })),
+  });
 }
 
 const cases: ReadonlyArray<readonly [string, string, Expected]> = [
