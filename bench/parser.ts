@@ -7,7 +7,8 @@
  * - the stream path: `createLineSplitter()` (split2, what stderr uses) into `ProgressParser.pushLine()`;
  * - a naive parser end to end: decode, `split()` on line ends, one regex per line, `Number()` and
  *   `parseFloat()` on the block;
- * - the `ffmpeg` npm package 1.x (the fastest peer measured), end to end as it reads ffmpeg: its
+ * - the `ffmpeg` npm package 1.1.3 (the fastest peer measured; when installed, see
+ *   `loadPeerParser`), end to end as it reads ffmpeg: its
  *   exported `parseProgress()` on every stderr line of the same ffmpeg run (stats lines, one per
  *   update, about 90 bytes where a `-progress` block is about 200), after decoding and splitting
  *   the chunks on line ends as its stream parser does;
@@ -23,7 +24,6 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
-import { parseProgress as peerParseProgress } from 'ffmpeg';
 import { createLineSplitter } from '../src/supervisor/line-splitter.js';
 import { ProgressParser } from '../src/supervisor/progress-parser.js';
 import { hostCpuMs } from './lib/cpu.js';
@@ -155,11 +155,31 @@ function naivePath(chunks: readonly Buffer[]): Promise<number> {
   });
 }
 
+/** The `ffmpeg` package's exported parser: one stats line and the expected duration (s) → an update or nothing. */
+type PeerParseProgress = (line: string, durationSec: number) => object | undefined;
+
+/** The version the figures in BENCHMARKS.md were measured with. */
+const PEER_PACKAGE = 'ffmpeg@1.1.3';
+
+/**
+ * The `ffmpeg` package's `parseProgress()`, when it is installed (`npm install --no-save
+ * ffmpeg@1.1.3`): it is a comparison, not a dependency of this project (it declares Node ≥ 24).
+ */
+async function loadPeerParser(): Promise<PeerParseProgress | undefined> {
+  const name = 'ffmpeg';
+  try {
+    const loaded = (await import(name)) as { parseProgress?: unknown };
+    return typeof loaded.parseProgress === 'function' ? (loaded.parseProgress as PeerParseProgress) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The `ffmpeg` package end to end on stderr: decode each chunk, keep the partial line, split on
  * `\r\n`, `\r` or `\n` (stats lines end in `\r`), and its `parseProgress()` on every line.
  */
-function peerPath(chunks: readonly Buffer[]): Promise<number> {
+function peerPath(chunks: readonly Buffer[], peerParseProgress: PeerParseProgress): Promise<number> {
   return throughStream(chunks, (source, onBlock) => {
     const decoder = new StringDecoder('utf8');
     let carry = '';
@@ -197,12 +217,14 @@ async function main(): Promise<void> {
         `(${input.lines.length} lines, ${input.blocks} updates), ${CHUNK_BYTES / 1024} KiB chunks`,
     );
   }
+  const peerParseProgress = await loadPeerParser();
+  if (!peerParseProgress) console.log(`(the ${PEER_PACKAGE} package is not installed, so its parser is left out: npm install --no-save ${PEER_PACKAGE})`);
   console.log(`${ROUNDS} rounds after 1 warm-up round, medians\n`);
   const paths: Path[] = [
     { name: 'progress path: ProgressParser.pushChunk()', input: progress, run: () => progressPath(chunks) },
     { name: 'stream path: split2 → ProgressParser', input: progress, run: () => split2Path(chunks) },
     { name: 'naive: decode + split() + regex per line', input: progress, run: () => naivePath(chunks) },
-    { name: '`ffmpeg` 1.1.3 package: stderr lines → parseProgress()', input: stderr, run: () => peerPath(stderr.chunks) },
+    ...(peerParseProgress ? [{ name: '`ffmpeg` 1.1.3 package: stderr lines → parseProgress()', input: stderr, run: () => peerPath(stderr.chunks, peerParseProgress) }] : []),
     { name: 'ProgressParser alone (pre-split lines)', input: progress, run: () => linesThrough(new ProgressParser(), lines) },
     { name: 'naive regex alone (pre-split lines)', input: progress, run: () => linesThrough(new NaiveProgressParser(), lines) },
   ];
