@@ -1,7 +1,8 @@
 /**
  * Pure: what the output check needs from an MP4's `moov` box, read without ffprobe. Times follow
- * ffprobe's reading of the same file: a track starts after its leading empty edits and lasts its
- * `mdhd` duration; the movie lasts its `mvhd` duration.
+ * ffprobe's reading of the same file: a track starts after its leading empty edits and lasts as
+ * long as its other edits, at most as long as its samples (`stts`) and its `mdhd`; the movie lasts
+ * its `mvhd` duration.
  */
 
 /** One track of an MP4. */
