@@ -40,6 +40,67 @@ export function dropTsPid(path: string, pids: readonly number[]): void {
   writeFileSync(path, Buffer.concat(kept));
 }
 
+/** What a declared PID carries besides the A/V, as a broadcast PMT says it. */
+export type DeclaredStream = 'dvb_subtitle' | 'teletext' | 'scte_35';
+
+/**
+ * Rewrites every PMT of a single-program TS (ffmpeg's PMT PID 0x1000) so that each PID in
+ * `declared` is announced as a DVB subtitle (stream type 0x06 with a subtitling descriptor),
+ * teletext (0x06 with a teletext descriptor) or SCTE-35 (0x86) stream, as recorders keep them.
+ * ffmpeg cannot encode those, so the PIDs keep the packets they had (private data).
+ */
+export function declareTsStreams(path: string, declared: Readonly<Record<number, DeclaredStream>>): void {
+  const bytes = readFileSync(path);
+  for (let offset = 0; offset + TS_PACKET <= bytes.length; offset += TS_PACKET) {
+    const pid = ((bytes[offset + 1] as number) & 0x1f) * 256 + (bytes[offset + 2] as number);
+    if (pid !== 0x1000 || ((bytes[offset + 1] as number) & 0x40) === 0 || ((bytes[offset + 3] as number) & 0x30) !== 0x10) continue;
+    const sectionStart = offset + 5 + (bytes[offset + 4] as number);
+    const section = rewritePmt(bytes.subarray(sectionStart, offset + TS_PACKET), declared);
+    bytes.fill(0xff, sectionStart, offset + TS_PACKET);
+    section.copy(bytes, sectionStart);
+  }
+  writeFileSync(path, bytes);
+}
+
+function rewritePmt(section: Buffer, declared: Readonly<Record<number, DeclaredStream>>): Buffer {
+  const sectionLength = section.readUInt16BE(1) & 0x0fff;
+  const programInfoLength = section.readUInt16BE(10) & 0x0fff;
+  const entries: Buffer[] = [];
+  for (let at = 12 + programInfoLength; at < 3 + sectionLength - 4; ) {
+    const pid = section.readUInt16BE(at + 1) & 0x1fff;
+    const infoLength = section.readUInt16BE(at + 3) & 0x0fff;
+    const kind = declared[pid];
+    const descriptor =
+      kind === 'dvb_subtitle' ? Buffer.from([0x59, 8, 0x64, 0x65, 0x75, 0x10, 0, 1, 0, 1])
+        : kind === 'teletext' ? Buffer.from([0x56, 5, 0x64, 0x65, 0x75, 0x09, 0x00])
+          : Buffer.alloc(0);
+    const streamType = kind === 'scte_35' ? 0x86 : kind ? 0x06 : (section[at] as number);
+    const entry = Buffer.alloc(5);
+    entry.writeUInt8(streamType, 0);
+    entry.writeUInt16BE(0xe000 | pid, 1);
+    const info = kind ? descriptor : section.subarray(at + 5, at + 5 + infoLength);
+    entry.writeUInt16BE(0xf000 | info.length, 3);
+    entries.push(entry, info);
+    at += 5 + infoLength;
+  }
+  const head = Buffer.from(section.subarray(0, 12 + programInfoLength));
+  const body = Buffer.concat([head, ...entries]);
+  body.writeUInt16BE((body.readUInt16BE(1) & 0xf000) | (body.length - 3 + 4), 1);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32Mpeg2(body), 0);
+  return Buffer.concat([body, crc]);
+}
+
+/** CRC-32/MPEG-2 (polynomial 0x04C11DB7, initial 0xFFFFFFFF, no reflection), as PSI sections use. */
+function crc32Mpeg2(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of data) {
+    crc ^= byte << 24;
+    for (let bit = 0; bit < 8; bit += 1) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
+  }
+  return crc >>> 0;
+}
+
 const video = (seconds: number, size = '160x120', source = 'testsrc2') => ['-f', 'lavfi', '-i', `${source}=duration=${seconds}:size=${size}:rate=25`];
 const tone = (seconds: number, frequency = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}:sample_rate=48000`];
 const x264 = (gop = 25) => ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(gop)];
@@ -87,6 +148,32 @@ export const RECORDINGS = {
     const path = join(dir, 'nothing-decodable.ts');
     await ffmpeg([...video(2), ...tone(2), ...x264(), '-c:a', 'mp2', '-streamid', '0:0x100', '-streamid', '1:0x101', '-f', 'mpegts', `file:${path}`]);
     dropTsPid(path, [0x100, 0x101]);
+    return path;
+  },
+  /**
+   * The A/V beside a DVB subtitle PID, a teletext PID, an SCTE-35 PID and a private data PID,
+   * each declared in the PMT and carrying packets.
+   */
+  async subtitlesAndData(dir: string): Promise<string> {
+    const path = join(dir, 'subtitles-and-data.ts');
+    const text = join(dir, 'subtitles.srt');
+    const data = join(dir, 'data.bin');
+    writeFileSync(text, '1\n00:00:00,500 --> 00:00:02,000\nUntertitel\n');
+    writeFileSync(data, randomBytes(4_000));
+    await ffmpeg([
+      ...video(3), ...tone(3), '-i', `file:${text}`, '-f', 'data', '-i', `file:${data}`,
+      '-map', '0:v', '-map', '1:a', '-map', '2:s', '-map', '2:s', '-map', '2:s', '-map', '3:d',
+      ...x264(), '-c:a', 'mp2', '-c:s', 'copy', '-c:d', 'copy', '-f', 'mpegts', `file:${path}`,
+    ]);
+    declareTsStreams(path, { 0x102: 'dvb_subtitle', 0x103: 'teletext', 0x104: 'scte_35' });
+    return path;
+  },
+  /** A recording whose last TS packet was cut off (a recorder stopped mid-write): 100 bytes short. */
+  async truncatedTail(dir: string): Promise<string> {
+    const path = join(dir, 'truncated-tail.ts');
+    await ffmpeg([...video(3), ...tone(3), ...x264(), '-c:a', 'mp2', '-f', 'mpegts', `file:${path}`]);
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 100));
     return path;
   },
   /** Audio description (visual_impaired, eng) first, the main German track second. */

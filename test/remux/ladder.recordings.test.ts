@@ -42,9 +42,11 @@ beforeAll(async () => {
     RECORDINGS.short(dir, 0.12),
     RECORDINGS.midGopLate(dir),
     RECORDINGS.midGopLateManyTracks(dir),
+    RECORDINGS.subtitlesAndData(dir),
+    RECORDINGS.truncatedTail(dir),
   ]);
   const names = ['multiProgram', 'emptyAudioPid', 'emptyFirstVideoPid', 'nothingDecodable', 'audioDescriptionFirst', 'longGop5', 'longGop60',
-    'midGop', 'ptsWrap', 'timestampJump', 'interlaced', 'fourTwoTwo', 'eac3', 'dts', 'mpeg4Asp', 'mkv', 'mp4', 'short05', 'short15', 'garbage', 'threeFrames', 'midGopLate', 'midGopLateManyTracks'];
+    'midGop', 'ptsWrap', 'timestampJump', 'interlaced', 'fourTwoTwo', 'eac3', 'dts', 'mpeg4Asp', 'mkv', 'mp4', 'short05', 'short15', 'garbage', 'threeFrames', 'midGopLate', 'midGopLateManyTracks', 'subtitlesAndData', 'truncatedTail'];
   names.forEach((name, index) => {
     media[name] = made[index] as string;
   });
@@ -97,6 +99,7 @@ const cases: ReadonlyArray<readonly [string, string, Expected]> = [
   ['two programs, 0:v:0 and 0:a:0 from different ones, absurd format.duration', 'multiProgram', { strategy: 'default', seconds: [3.5, 4.5] }],
   ['a declared audio PID without packets', 'emptyAudioPid', { strategy: 'default', seconds: [2.5, 3.5] }],
   ['the first video PID declared but empty', 'emptyFirstVideoPid', { strategy: 'default', seconds: [2.5, 3.5] }],
+  ['DVB subtitle, teletext, SCTE-35 and data PIDs beside the A/V', 'subtitlesAndData', { strategy: 'default', seconds: [2.5, 3.5] }],
   ['audio description first', 'audioDescriptionFirst', { strategy: 'default', seconds: [2.5, 3.5] }],
   ['long GOP (keyint 250), 5 s: shorter than one GOP', 'longGop5', { strategy: 'default', seconds: [4.5, 5.5] }],
   ['long GOP (keyint 250), 60 s', 'longGop60', { strategy: 'default', seconds: [59, 61] }],
@@ -116,6 +119,7 @@ const cases: ReadonlyArray<readonly [string, string, Expected]> = [
   ['a 1.5 s recording', 'short15', { strategy: 'default', seconds: [1.3, 1.7] }],
   ['three frames (0.12 s)', 'threeFrames', { strategy: 'default', seconds: [0.1, 0.2] }],
   ['200 KB of garbage before the first packet', 'garbage', { strategy: 'default', seconds: [2.5, 3.5] }],
+  ['the last TS packet cut off', 'truncatedTail', { strategy: 'default', seconds: [2.5, 3.5] }],
 ];
 
 describe.each(binaries)('real recordings through the ladder ($name)', ({ name: binaryName, path: ffmpegPath }) => {
@@ -142,6 +146,12 @@ describe.each(binaries)('real recordings through the ladder ($name)', ({ name: b
     expect(emptyAudio?.decision.streams?.dropped).toEqual([expect.objectContaining({ id: '0x101', reason: 'no_parameters' })]);
     expect(emptyAudio?.decision.streams?.audio).toEqual([expect.objectContaining({ codecName: 'ac3' })]);
     expect(results['emptyFirstVideoPid']?.decision.streams?.dropped).toEqual([expect.objectContaining({ id: '0x100', reason: 'no_parameters' })]);
+    expect(results['subtitlesAndData']?.decision.streams?.dropped.map((d) => [d.id, d.codecName, d.reason])).toEqual([
+      ['0x102', 'dvb_subtitle', 'not_audio_or_video'],
+      ['0x103', 'dvb_teletext', 'not_audio_or_video'],
+      ['0x104', 'unknown', 'not_audio_or_video'],
+      ['0x105', 'bin_data', 'not_audio_or_video'],
+    ]);
     expect(results['audioDescriptionFirst']?.decision.streams?.audio).toEqual([expect.objectContaining({ language: 'deu' })]);
     expect(results['midGop']?.media.videoStartSec).toBeGreaterThan(1);
     expect(results['timestampJump']?.media.trusted).toBe(false);
