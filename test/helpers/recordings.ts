@@ -40,6 +40,12 @@ export function dropTsPid(path: string, pids: readonly number[]): void {
   writeFileSync(path, Buffer.concat(kept));
 }
 
+/** Writes `from` without its first `share` of bytes, cut on a TS packet boundary: a recording started mid-stream. */
+function cutTsHead(from: string, to: string, share: number): void {
+  const bytes = readFileSync(from);
+  writeFileSync(to, bytes.subarray(Math.floor((bytes.length * share) / TS_PACKET) * TS_PACKET));
+}
+
 /** What a declared PID carries besides the A/V, as a broadcast PMT says it. */
 export type DeclaredStream = 'dvb_subtitle' | 'teletext' | 'scte_35';
 
@@ -198,9 +204,7 @@ export const RECORDINGS = {
     const full = join(dir, 'mid-gop-full.ts');
     const path = join(dir, 'mid-gop.ts');
     await ffmpeg([...video(12), ...tone(12), ...x264(100), '-c:a', 'mp2', '-f', 'mpegts', `file:${full}`]);
-    const bytes = readFileSync(full);
-    const cut = Math.floor((bytes.length * 0.35) / TS_PACKET) * TS_PACKET;
-    writeFileSync(path, bytes.subarray(cut));
+    cutTsHead(full, path, 0.35);
     return path;
   },
   /**
@@ -211,9 +215,7 @@ export const RECORDINGS = {
     const full = join(dir, 'mid-gop-late-full.ts');
     const path = join(dir, 'mid-gop-late.ts');
     await ffmpeg([...video(14), ...tone(14), ...x264(250), '-c:a', 'mp2', '-f', 'mpegts', `file:${full}`]);
-    const bytes = readFileSync(full);
-    const cut = Math.floor(bytes.length / 7 / TS_PACKET) * TS_PACKET;
-    writeFileSync(path, bytes.subarray(cut));
+    cutTsHead(full, path, 1 / 7);
     return path;
   },
   /**
@@ -229,9 +231,7 @@ export const RECORDINGS = {
       '-map', '0:v', ...tracks.flatMap((_, n) => ['-map', `${n + 1}:a`]),
       ...x264(250), '-c:a', 'mp2', '-f', 'mpegts', `file:${full}`,
     ]);
-    const bytes = readFileSync(full);
-    const cut = Math.floor(bytes.length / 7 / TS_PACKET) * TS_PACKET;
-    writeFileSync(path, bytes.subarray(cut));
+    cutTsHead(full, path, 1 / 7);
     return path;
   },
   /** PTS starting 95,440 s in: the 33-bit clock wraps 3.7 s into this 10 s file. */
