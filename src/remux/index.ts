@@ -18,7 +18,7 @@ export {
 export { buildConcatList } from './concat-list.js';
 export { decideStrategy, type DecideStrategyOptions } from './decide-strategy.js';
 export { RemuxError } from './errors.js';
-export { firstKeyframeArgs, KEYFRAME_SCAN_PACKETS, parseFirstKeyframe, probeVideoStartSec } from './first-keyframe.js';
+export { firstKeyframeArgs, INPUT_PROBE_PACKETS, KEYFRAME_SCAN_PACKETS, parseFirstKeyframe, probeVideoStartSec } from './first-keyframe.js';
 export { nextStrategy, RemuxLadder } from './ladder.js';
 export type { RemuxAttempt, RemuxLadderEvents, RemuxLadderOptions, RemuxProgress, RemuxRequest, RemuxResult } from './ladder-types.js';
 export { type MediaDuration, mediaDurationOf, MIN_AUDIO_BITRATE_BPS, MIN_VIDEO_BITRATE_BPS } from './media-duration.js';
@@ -28,7 +28,7 @@ export { probeMedia, type ProbeMediaOptions } from './probe-media.js';
 export { ProgressView } from './progress-view.js';
 export { attemptBudgetMs, REMUX_BUDGET } from './remux-budget.js';
 export { type AudioTrackPolicy, describeStreams, type DroppedStream, selectStreams, type StreamChoice } from './select-streams.js';
-export { bitDepthOf, parseProbeJson, probeArgs } from './probe-parse.js';
+export { bitDepthOf, needsLongAnalysis, PACKET_ENTRIES, parseProbeJson, probeArgs, type ProbeArgsOptions } from './probe-parse.js';
 export { REMUX_DEADLINE_BASE_MS, REMUX_DEADLINE_MAX_MS, REMUX_DEADLINE_PER_GIB_MS, remuxDeadlineMs } from './remux-deadline.js';
 export { STRATEGY_TABLE, type StrategySpec } from './strategy-table.js';
 export {

@@ -222,3 +222,10 @@ describe('needsLongAnalysis', () => {
     expect(needsLongAnalysis(result)).toBe(expected);
   });
 });
+
+test('the main entry exports the probe pieces a host can reuse', async () => {
+  const entry = await import('../../src/index.js');
+  expect(entry.probeArgs('/rec/a.ts', { packets: entry.INPUT_PROBE_PACKETS, longAnalysis: false })).toContain(`%+#${entry.INPUT_PROBE_PACKETS}`);
+  expect(entry.needsLongAnalysis(entry.parseProbeJson('{}'))).toBe(true);
+  expect(entry.PACKET_ENTRIES).toBe('packet=stream_index,pts_time,dts_time,flags');
+});
